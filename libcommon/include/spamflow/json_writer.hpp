@@ -1,0 +1,103 @@
+// Writing the wire format: JSON string escaping and a small streaming writer
+// that builds one object or array into a caller-owned std::string.
+#pragma once
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spamflow {
+
+// Appends `text` as a JSON string literal, quotes included, to `out`.
+//
+// Escaping follows RFC 8259: '"' and '\\' are backslash-escaped; control
+// characters U+0000..U+001F become \b \f \n \r \t or \u00XX; DEL (0x7F) and
+// every other character, including valid multibyte UTF-8, are copied as is.
+//
+// Bytes that are not valid UTF-8 are replaced by U+FFFD (bytes EF BF BD),
+// exactly as Python's bytes.decode("utf-8", errors="replace") does, which is
+// the Unicode/WHATWG "maximal subpart" practice: each maximal prefix of a
+// well-formed sequence that is cut short becomes one U+FFFD, and each other
+// offending byte (stray continuation byte, C0/C1/F5..FF lead, the first byte
+// of an overlong form, of a surrogate or of a code point above U+10FFFF)
+// becomes one U+FFFD of its own. So "\xE2\x82A" gives "\uFFFDA" and
+// "\xED\xA0\x80" (a surrogate) gives three U+FFFD.
+void append_json_string(std::string &out, std::string_view text);
+
+// Returns the number of bytes that start a well-formed UTF-8 prefix of `text`
+// (all of it if it is valid). Exposed for tests and for callers that want to
+// know whether replacement will happen.
+std::size_t valid_utf8_prefix(std::string_view text);
+
+// Builds JSON into `out` (appending; the string is never cleared). Commas and
+// colons are placed for you; nesting is not checked beyond that, so the
+// caller pairs begin/end and gives a key before each value in an object.
+//
+//   std::string line;
+//   JsonWriter w(line);
+//   w.begin_object().field("kind", "message").field("pid", 12345);
+//   w.key("tests").begin_array().value("A").value("B").end_array().end_object();
+class JsonWriter {
+public:
+  explicit JsonWriter(std::string &out) : out_(out) {}
+
+  JsonWriter &begin_object();
+  JsonWriter &end_object();
+  JsonWriter &begin_array();
+  JsonWriter &end_array();
+  JsonWriter &key(std::string_view k);
+
+  JsonWriter &value(std::string_view s);
+  JsonWriter &value(const std::string &s) { return value(std::string_view(s)); }
+  JsonWriter &value(const char *s); // nullptr writes null
+  JsonWriter &value(std::int64_t n);
+  JsonWriter &value(std::uint64_t n);
+  JsonWriter &value(int n) { return value(static_cast<std::int64_t>(n)); }
+  // Other integer types (unsigned, long long, short…): bool and chars excluded.
+  template <std::integral T>
+  requires(!std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, std::int64_t> &&
+           !std::same_as<T, std::uint64_t> && !std::same_as<T, int>) JsonWriter &value(T n) {
+    if constexpr (std::is_signed_v<T>)
+      return value(static_cast<std::int64_t>(n));
+    else
+      return value(static_cast<std::uint64_t>(n));
+  }
+  // Shortest text that reads back to the same double (std::to_chars); NaN and
+  // infinities are not JSON and are written as null.
+  JsonWriter &value(double d);
+  JsonWriter &value(bool b);
+  JsonWriter &null();
+  // An already-serialized JSON value, copied verbatim.
+  JsonWriter &raw(std::string_view json);
+
+  template <class T> JsonWriter &field(std::string_view k, const T &v) {
+    key(k);
+    return value(v);
+  }
+  JsonWriter &raw_field(std::string_view k, std::string_view json) {
+    key(k);
+    return raw(json);
+  }
+
+  std::string &out() { return out_; }
+  // Nesting depth of the containers opened and not yet closed.
+  std::size_t depth() const { return depth_; }
+
+private:
+  void separate(); // writes the comma before a new element when needed
+  void open(char bracket);
+  void close(char bracket);
+  bool has_items(std::size_t level) const;
+  void set_has_items(std::size_t level, bool v);
+
+  std::string &out_;
+  std::size_t depth_ = 0;
+  bool after_key_ = false;
+  // One bit per open container: does it already hold an element? The first
+  // 64 levels need no allocation; deeper levels spill into a vector.
+  std::uint64_t shallow_items_ = 0;
+  std::vector<bool> deep_items_;
+};
+
+} // namespace spamflow
