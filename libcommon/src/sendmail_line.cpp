@@ -1,0 +1,589 @@
+#include "spamflow/sendmail_line.hpp"
+
+#include <charconv>
+
+#include "spamflow/text_scan.hpp"
+
+namespace spamflow {
+
+namespace {
+
+using std::string_view;
+
+// The value of ", key=" searched from the right inside `text`; the value runs
+// to `end_limit`. Returns the position of the ", " or npos.
+std::size_t rfind_key(string_view text, string_view key_with_eq) {
+  std::size_t pos = text.size();
+  while (pos != string_view::npos && pos > 0) {
+    pos = text.rfind(key_with_eq, pos - 1);
+    if (pos == string_view::npos)
+      return pos;
+    if (pos >= 2 && text[pos - 2] == ',' && text[pos - 1] == ' ')
+      return pos - 2;
+  }
+  return string_view::npos;
+}
+
+// Splits "a=1, b=2, c=3" style tails from the right: takes the known keys
+// in reverse order of appearance so that attacker text earlier in the line
+// cannot shadow sendmail's own fields that follow it.
+struct TailFields {
+  string_view rest; // what remains to the left
+  string_view take(string_view key_with_eq) {
+    std::size_t at = rfind_key(rest, key_with_eq);
+    if (at == string_view::npos)
+      return {};
+    string_view value = rest.substr(at + 2 + key_with_eq.size());
+    rest = rest.substr(0, at);
+    return value;
+  }
+};
+
+std::int64_t to_int(string_view s) {
+  std::int64_t v = -1;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size())
+    return -1;
+  return v;
+}
+
+// Reads a relay form at the start of `text`: "[addr]", "name [addr]",
+// "name", each with optional " (may be forged)". The name has no spaces.
+// Stops where the form ends; `consumed` tells how far.
+std::optional<RelayField> relay_prefix(string_view text, std::size_t &consumed) {
+  RelayField r;
+  r.present = true;
+  std::size_t i = 0;
+  if (!text.empty() && text[0] != '[') {
+    std::size_t sp = text.find_first_of(" ,");
+    r.name = text.substr(0, sp);
+    i = r.name.size();
+    if (r.name.empty())
+      return std::nullopt;
+    if (i < text.size() && text[i] == ' ' && i + 1 < text.size() && text[i + 1] == '[')
+      ++i;
+  }
+  if (i < text.size() && text[i] == '[') {
+    std::size_t close = text.find(']', i);
+    if (close == string_view::npos)
+      return std::nullopt;
+    string_view inner = text.substr(i + 1, close - i - 1);
+    if (starts_with_ci(inner, "IPv6:"))
+      inner.remove_prefix(5);
+    r.addr_text = inner;
+    auto parsed = IpAddress::parse(inner);
+    if (parsed.ok())
+      r.addr = *parsed;
+    i = close + 1;
+    // "[1.2.3.4] [1.2.3.4]": the first bracket stood in for a missing name.
+    if (r.name.empty() && i + 1 < text.size() && text[i] == ' ' && text[i + 1] == '[') {
+      std::size_t close2 = text.find(']', i + 1);
+      if (close2 != string_view::npos) {
+        string_view inner2 = text.substr(i + 2, close2 - i - 2);
+        if (starts_with_ci(inner2, "IPv6:"))
+          inner2.remove_prefix(5);
+        r.addr_text = inner2;
+        auto parsed2 = IpAddress::parse(inner2);
+        r.addr.reset();
+        if (parsed2.ok())
+          r.addr = *parsed2;
+        i = close2 + 1;
+      }
+    }
+  } else if (r.name.size() >= 2 && r.name.front() == '[') {
+    return std::nullopt;
+  }
+  constexpr string_view kForged = " (may be forged)";
+  if (text.substr(i).substr(0, kForged.size()) == kForged) {
+    r.forged = true;
+    i += kForged.size();
+  }
+  consumed = i;
+  return r;
+}
+
+// A relay form followed by one of `terminators` (or the end when empty).
+std::optional<RelayField> relay_then(string_view text, string_view terminator,
+                                     std::size_t *after = nullptr) {
+  std::size_t used = 0;
+  auto r = relay_prefix(text, used);
+  if (!r)
+    return std::nullopt;
+  string_view rest = text.substr(used);
+  if (terminator.empty() ? !rest.empty() : rest.substr(0, terminator.size()) != terminator)
+    return std::nullopt;
+  if (after)
+    *after = used + terminator.size();
+  return r;
+}
+
+void parse_reject(string_view value, SendmailLine &l) {
+  // "550 5.7.1 text"
+  l.reject_text = value;
+  if (value.size() >= 3 && is_digit(value[0]) && is_digit(value[1]) && is_digit(value[2])) {
+    l.reject_code = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
+    string_view rest = value.substr(3);
+    if (!rest.empty() && rest[0] == ' ')
+      rest.remove_prefix(1);
+    std::size_t sp = rest.find(' ');
+    string_view first = rest.substr(0, sp);
+    if (first.size() >= 5 && is_digit(first[0]) && first[1] == '.') {
+      l.reject_dsn = first;
+      rest = sp == string_view::npos ? string_view{} : rest.substr(sp + 1);
+    }
+    l.reject_text = rest;
+  }
+}
+
+void parse_from(string_view text, SendmailLine &l) {
+  l.kind = SendmailKind::kFrom;
+  TailFields t{text};
+  string_view relay = t.take("relay=");
+  if (!relay.empty()) {
+    if (auto r = relay_then(relay, ""))
+      l.client = *r;
+  }
+  l.daemon = t.take("daemon=");
+  l.proto = t.take("proto=");
+  l.bodytype = t.take("bodytype=");
+  l.msgid = t.take("msgid=");
+  l.nrcpts = to_int(t.take("nrcpts="));
+  t.take("class=");
+  l.size = to_int(t.take("size="));
+  l.from = t.rest.substr(5); // after "from="
+}
+
+void parse_stat(SendmailLine &l) {
+  // "Sent (6ASLqOPQ008664 Message accepted for delivery)"
+  string_view s = l.stat;
+  std::size_t paren = s.find(" (");
+  string_view word = s.substr(0, paren);
+  if (paren != string_view::npos && s.back() == ')')
+    l.status_text = s.substr(paren + 2, s.size() - paren - 3);
+  else if (paren == string_view::npos) {
+    std::size_t colon = s.find(": ");
+    if (colon != string_view::npos) {
+      word = s.substr(0, colon);
+      l.status_text = s.substr(colon + 2);
+    }
+  }
+  if (word == "Sent" && !l.status_text.empty()) {
+    std::size_t sp = l.status_text.find(' ');
+    string_view first = l.status_text.substr(0, sp);
+    if (looks_like_qid(first) && sp != string_view::npos &&
+        l.status_text.substr(sp + 1).substr(0, 16) == "Message accepted")
+      l.handoff_qid = first;
+  }
+}
+
+void parse_to(string_view text, SendmailLine &l) {
+  l.kind = SendmailKind::kTo;
+  // to=<a>,<b>, [ctladdr=x (u/g), ]delay=..., ..., stat=text
+  std::size_t delay_at = text.find(", delay=");
+  string_view head = text.substr(3, delay_at == string_view::npos ? string_view::npos
+                                                                     : delay_at - 3);
+  string_view tail = delay_at == string_view::npos ? string_view{} : text.substr(delay_at + 2);
+  std::size_t ctl = rfind_key(head, "ctladdr=");
+  if (ctl != string_view::npos) {
+    l.ctladdr = head.substr(ctl + 10);
+    head = head.substr(0, ctl);
+  }
+  l.to = head;
+  std::size_t stat_at = tail.find(", stat=");
+  if (stat_at != string_view::npos) {
+    l.stat = tail.substr(stat_at + 7);
+    tail = tail.substr(0, stat_at);
+  }
+  for (string_view field : split_fields(tail)) {
+    std::size_t eq = field.find('=');
+    if (eq == string_view::npos)
+      continue;
+    string_view k = field.substr(0, eq), v = field.substr(eq + 1);
+    if (k == "delay")
+      l.delay_s = parse_sendmail_delay(v);
+    else if (k == "xdelay")
+      l.xdelay_s = parse_sendmail_delay(v);
+    else if (k == "mailer")
+      l.mailer = v;
+    else if (k == "dsn")
+      l.dsn = v;
+    else if (k == "relay") {
+      if (auto r = relay_then(v, ""))
+        l.peer = *r;
+    }
+  }
+  parse_stat(l);
+}
+
+// ruleset=R, arg1=A[, arg2=B], relay=REL, reject=... | discard | quarantine=...
+void parse_ruleset(string_view text, SendmailLine &l) {
+  l.kind = SendmailKind::kRuleset;
+  string_view rest = text.substr(8);
+  std::size_t comma = rest.find(", ");
+  l.ruleset = rest.substr(0, comma);
+  if (comma == string_view::npos)
+    return;
+  rest = rest.substr(comma + 2);
+  auto take_arg = [&rest](string_view key, string_view &out) {
+    if (rest.substr(0, key.size()) != key)
+      return;
+    string_view v = rest.substr(key.size());
+    // An argument is trusted as a field boundary only if it has no white
+    // space: "a, relay=[6.6.6.6]" inside an address cannot pass as a field.
+    std::size_t end = v.find(' ');
+    if (end == string_view::npos || end == 0 || v[end - 1] != ',') {
+      out = v;
+      rest = {};
+      return;
+    }
+    out = v.substr(0, end - 1);
+    rest = v.substr(end + 1);
+  };
+  take_arg("arg1=", l.arg1);
+  take_arg("arg2=", l.arg2);
+  if (rest.substr(0, 6) == "relay=") {
+    rest.remove_prefix(6);
+    std::size_t used = 0;
+    if (auto r = relay_prefix(rest, used)) {
+      string_view after = rest.substr(used);
+      if (after.empty() || after.substr(0, 2) == ", ") {
+        l.client = *r;
+        rest = after.empty() ? after : after.substr(2);
+      } else {
+        rest = {};
+      }
+    }
+  }
+  if (rest.substr(0, 7) == "reject=") {
+    l.action = "reject";
+    parse_reject(rest.substr(7), l);
+  } else if (rest.substr(0, 11) == "quarantine=") {
+    l.action = "quarantine";
+    l.reject_text = rest.substr(11);
+  } else if (rest.substr(0, 7) == "discard") {
+    l.action = "discard";
+  } else {
+    // Attacker text broke the field structure: keep the line, trust nothing.
+    l.client = {};
+    l.reject_text = rest;
+  }
+  if (l.ruleset == "check_relay" && !l.client.addr && !l.arg2.empty()) {
+    auto a = IpAddress::parse(l.arg2);
+    if (a.ok() && l.client.present) {
+      l.client.addr = *a;
+      l.client.addr_text = l.arg2;
+    }
+  }
+}
+
+// "<addr>... text" as written for RCPT/MAIL errors.
+bool parse_rcpt_error(string_view text, SendmailLine &l) {
+  std::size_t dots = text.find(">... ");
+  if (text.empty() || text[0] != '<' || dots == string_view::npos)
+    return false;
+  l.kind = SendmailKind::kRcptError;
+  l.arg1 = text.substr(0, dots + 1);
+  l.reject_text = text.substr(dots + 5);
+  return true;
+}
+
+// Lines that open with the client relay: "X did not issue ...",
+// "X: Possible SMTP RCPT flood", "X: VRFY y [rejected]", "X: possible SMTP attack".
+bool parse_relay_led(string_view text, SendmailLine &l) {
+  std::size_t used = 0;
+  auto r = relay_prefix(text, used);
+  if (!r)
+    return false;
+  string_view rest = text.substr(used);
+  if (rest.substr(0, 42) == " did not issue MAIL/EXPN/VRFY/ETRN during ") {
+    l.kind = SendmailKind::kNoMail;
+    l.detail = rest.substr(42);
+  } else if (rest.substr(0, 2) == ": ") {
+    rest.remove_prefix(2);
+    if (rest.substr(0, 28) == "Possible SMTP RCPT flood, th")
+      l.kind = SendmailKind::kRcptFlood;
+    else if (rest.substr(0, 21) == "possible SMTP attack:")
+      l.kind = SendmailKind::kSmtpAttack;
+    else if (rest.substr(0, 5) == "VRFY " || rest.substr(0, 5) == "EXPN ")
+      l.kind = SendmailKind::kVrfyExpn;
+    else
+      return false;
+    l.detail = rest;
+  } else {
+    return false;
+  }
+  l.client = *r;
+  return true;
+}
+
+// "prefix RELAY middle..." where RELAY sits at a fixed place after prefix.
+bool parse_after_prefix(string_view text, string_view prefix, string_view terminator,
+                        SendmailKind kind, SendmailLine &l) {
+  if (text.substr(0, prefix.size()) != prefix)
+    return false;
+  std::size_t after = 0;
+  auto r = relay_then(text.substr(prefix.size()), terminator, &after);
+  l.kind = kind;
+  if (r) {
+    l.client = *r;
+    l.detail = text.substr(prefix.size() + after);
+  } else {
+    l.detail = text.substr(prefix.size());
+  }
+  return true;
+}
+
+// "AUTH=server, relay=REL, authid=..., mech=..., bits=..."
+// "STARTTLS=server, relay=REL, version=..., verify=..., cipher=..., bits=..."
+void parse_auth_tls(string_view text, SendmailLine &l, bool tls) {
+  std::size_t eq = text.find('=');
+  std::size_t comma = text.find(", ");
+  l.side = text.substr(eq + 1, comma - eq - 1);
+  bool server = l.side == "server";
+  l.kind = tls ? SendmailKind::kStartTls
+               : (server ? SendmailKind::kAuthServer : SendmailKind::kAuthClient);
+  if (comma == string_view::npos)
+    return;
+  string_view rest = text.substr(comma + 2);
+  if (rest.substr(0, 6) == "relay=") {
+    std::size_t used = 0;
+    if (auto r = relay_prefix(rest.substr(6), used)) {
+      string_view after = rest.substr(6 + used);
+      if (after.empty() || after.substr(0, 2) == ", ") {
+        (server ? l.client : l.peer) = *r;
+        rest = after.empty() ? after : after.substr(2);
+      }
+    }
+  }
+  for (string_view field : split_fields(rest)) {
+    std::size_t e = field.find('=');
+    if (e == string_view::npos)
+      continue;
+    string_view k = field.substr(0, e), v = field.substr(e + 1);
+    if (k == "authid")
+      l.authid = v;
+    else if (k == "mech")
+      l.mech = v;
+    else if (k == "version")
+      l.tls_version = v;
+    else if (k == "cipher")
+      l.tls_cipher = v;
+    else if (k == "verify")
+      l.tls_verify = v;
+  }
+}
+
+void parse_auth_failure(string_view text, SendmailLine &l) {
+  l.kind = SendmailKind::kAuthFailure;
+  std::size_t open = text.find('(');
+  std::size_t close = text.find(')');
+  if (open != string_view::npos && close != string_view::npos && open < close)
+    l.mech = text.substr(open + 1, close - open - 1);
+  std::size_t at = rfind_key(text, "relay=");
+  if (at != string_view::npos) {
+    if (auto r = relay_then(text.substr(at + 8), ""))
+      l.client = *r;
+    l.detail = text.substr(0, at);
+  }
+}
+
+void parse_milter(string_view text, SendmailLine &l) {
+  // "Milter (spamassassin) add: header: X-Spam-Status: No, ..."
+  if (text.substr(0, 8) == "Milter (") {
+    std::size_t close = text.find(')');
+    l.milter_name = text.substr(8, close == string_view::npos ? 0 : close - 8);
+    std::size_t hdr = text.find("header: ");
+    if (hdr != string_view::npos) {
+      l.kind = SendmailKind::kMilterHeader;
+      string_view h = text.substr(hdr + 8);
+      std::size_t colon = h.find(": ");
+      l.header_name = h.substr(0, colon);
+      if (colon != string_view::npos)
+        l.header_value = h.substr(colon + 2);
+      return;
+    }
+  }
+  l.kind = SendmailKind::kMilterAction;
+  // "Milter: data, reject=550 ..." / "milter=name, action=data, reject=..."
+  std::size_t rej = text.find("reject=");
+  if (rej != string_view::npos)
+    parse_reject(text.substr(rej + 7), l);
+  std::size_t act = text.find("action=");
+  if (act != string_view::npos)
+    l.action = text.substr(act + 7, text.find(',', act) - act - 7);
+  else if (text.substr(0, 8) == "Milter: ")
+    l.action = text.substr(8, text.find(',') - 8);
+  if (text.substr(0, 7) == "milter=")
+    l.milter_name = text.substr(7, text.find(',') - 7);
+}
+
+bool parse_message_body(string_view text, SendmailLine &l);
+
+} // namespace
+
+std::int64_t parse_sendmail_delay(string_view text) {
+  std::int64_t days = 0;
+  std::size_t plus = text.find('+');
+  if (plus != string_view::npos) {
+    days = to_int(text.substr(0, plus));
+    if (days < 0)
+      return -1;
+    text = text.substr(plus + 1);
+  }
+  if (text.size() != 8 || text[2] != ':' || text[5] != ':')
+    return -1;
+  std::int64_t h = to_int(text.substr(0, 2)), m = to_int(text.substr(3, 2)),
+               s = to_int(text.substr(6, 2));
+  if (h < 0 || m < 0 || s < 0)
+    return -1;
+  return days * 86400 + h * 3600 + m * 60 + s;
+}
+
+bool looks_like_qid(string_view text) {
+  if (text.size() < 8 || text.size() > 20)
+    return false;
+  for (char c : text)
+    if (!is_alnum(c))
+      return false;
+  return true;
+}
+
+namespace {
+
+bool parse_message_body(string_view text, SendmailLine &l) {
+  if (text.substr(0, 5) == "from=")
+    parse_from(text, l);
+  else if (text.substr(0, 3) == "to=")
+    parse_to(text, l);
+  else if (text.substr(0, 8) == "ruleset=")
+    parse_ruleset(text, l);
+  else if (text.substr(0, 5) == "AUTH=")
+    parse_auth_tls(text, l, false);
+  else if (text.substr(0, 9) == "STARTTLS=")
+    parse_auth_tls(text, l, true);
+  else if (text.substr(0, 13) == "AUTH failure ")
+    parse_auth_failure(text, l);
+  else if (text.substr(0, 6) == "Milter" || text.substr(0, 7) == "milter=")
+    parse_milter(text, l);
+  else if (parse_after_prefix(text, "lost input channel from ", " to ",
+                              SendmailKind::kLostInput, l) ||
+           parse_after_prefix(text, "timeout waiting for input from ", " during ",
+                              SendmailKind::kTimeout, l) ||
+           parse_after_prefix(text, "rejecting commands from ", " due to pre-greeting traffic",
+                              SendmailKind::kPreGreeting, l))
+    ;
+  else if (text.substr(0, 8) == "collect:" || text.substr(0, 7) == "SYSERR(") {
+    l.kind = text[0] == 'S' ? SendmailKind::kSyserr : SendmailKind::kCollect;
+    std::size_t rel = text.find("collect: relay=");
+    if (rel != string_view::npos) {
+      std::size_t used = 0;
+      auto r = relay_prefix(text.substr(rel + 15), used);
+      if (r && text.substr(rel + 15 + used, 2) == ", ")
+        l.client = *r;
+    }
+    l.detail = text;
+  } else if (text.substr(0, 14) == "message size (") {
+    l.kind = SendmailKind::kSizeExceeded;
+    l.detail = text;
+  } else if (parse_rcpt_error(text, l) || parse_relay_led(text, l))
+    ;
+  else
+    return false;
+  return true;
+}
+
+bool is_daemon_text(string_view text) {
+  static constexpr string_view kDaemonPrefixes[] = {
+      "starting daemon", "gethostbyaddr(", "alias database", "restarting ",
+      "rebuilding alias", "accepting connections", "rejecting connections",
+      "daemon ", "runqueue", "grew WorkList"};
+  for (string_view p : kDaemonPrefixes)
+    if (text.substr(0, p.size()) == p)
+      return true;
+  return false;
+}
+
+} // namespace
+
+SendmailParse parse_sendmail_message(string_view message) {
+  SendmailParse out;
+  SendmailLine &l = out.line;
+  string_view text = message;
+  // Queue id: "QID: " or "QID[N]: " or "NOQUEUE: ".
+  std::size_t colon = text.find(": ");
+  if (colon != string_view::npos && colon <= 24) {
+    string_view head = text.substr(0, colon);
+    int part = 0;
+    if (!head.empty() && head.back() == ']') {
+      std::size_t br = head.find('[');
+      if (br != string_view::npos) {
+        std::int64_t n = to_int(head.substr(br + 1, head.size() - br - 2));
+        if (n > 0 && n < 1000) {
+          part = static_cast<int>(n);
+          head = head.substr(0, br);
+        }
+      }
+    }
+    if (head == "NOQUEUE") {
+      text = text.substr(colon + 2);
+    } else if (looks_like_qid(head)) {
+      l.qid = head;
+      l.split_part = part;
+      text = text.substr(colon + 2);
+      // DSN: "QID: NEWQID: DSN: ..." / "sender notify: ..." / "return to sender: ..."
+      std::size_t c2 = text.find(": ");
+      if (c2 != string_view::npos && c2 <= 20 && looks_like_qid(text.substr(0, c2))) {
+        l.qid2 = text.substr(0, c2);
+        l.kind = SendmailKind::kDsn;
+        l.text = text.substr(c2 + 2);
+        l.detail = l.text;
+        out.ok = true;
+        return out;
+      }
+    }
+  }
+  l.text = text;
+  if (parse_message_body(text, l)) {
+    out.ok = true;
+  } else if (!l.qid.empty()) {
+    l.kind = SendmailKind::kOther;
+    out.ok = true;
+  } else if (is_daemon_text(text)) {
+    l.kind = SendmailKind::kDaemon;
+    out.ok = true;
+  }
+  return out;
+}
+
+std::optional<RelayField> parse_relay(string_view text) { return relay_then(text, ""); }
+
+const char *kind_name(SendmailKind kind) {
+  switch (kind) {
+  case SendmailKind::kOther: return "other";
+  case SendmailKind::kFrom: return "from";
+  case SendmailKind::kTo: return "to";
+  case SendmailKind::kRuleset: return "ruleset";
+  case SendmailKind::kRcptError: return "rcpt_error";
+  case SendmailKind::kNoMail: return "no_mail";
+  case SendmailKind::kLostInput: return "lost_input";
+  case SendmailKind::kTimeout: return "timeout";
+  case SendmailKind::kPreGreeting: return "pregreeting";
+  case SendmailKind::kSmtpAttack: return "smtp_attack";
+  case SendmailKind::kRcptFlood: return "rcpt_flood";
+  case SendmailKind::kVrfyExpn: return "vrfy_expn";
+  case SendmailKind::kAuthServer: return "auth";
+  case SendmailKind::kAuthClient: return "auth_client";
+  case SendmailKind::kAuthFailure: return "auth_failure";
+  case SendmailKind::kStartTls: return "starttls";
+  case SendmailKind::kMilterHeader: return "milter_header";
+  case SendmailKind::kMilterAction: return "milter";
+  case SendmailKind::kDsn: return "dsn";
+  case SendmailKind::kCollect: return "collect";
+  case SendmailKind::kSizeExceeded: return "size_exceeded";
+  case SendmailKind::kSyserr: return "syserr";
+  case SendmailKind::kDaemon: return "daemon";
+  }
+  return "other";
+}
+
+} // namespace spamflow
