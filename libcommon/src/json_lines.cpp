@@ -44,6 +44,29 @@ std::string describe(simdjson::error_code code) {
   }
 }
 
+// simdjson calls a line cut short a structure error like any other; tell the
+// user which it is: brackets or a string still open at the end of the line.
+bool looks_truncated(std::string_view text) {
+  long depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return in_string || depth > 0;
+}
+
 } // namespace
 
 JsonLineReader::JsonLineReader(int fd, std::string name, Diagnostics &diag,
@@ -165,7 +188,9 @@ bool JsonLineReader::next_raw(RawLine &line) {
       if (is_blank(text)) continue;
       auto parsed = parser_.parse(text.data(), text.size(), false);
       if (parsed.error()) {
-        error_ = describe(parsed.error());
+        error_ = looks_truncated(text)
+                     ? "invalid JSON: truncated (unclosed string, object or array)"
+                     : describe(parsed.error());
       } else if (!parsed.value_unsafe().is_object()) {
         error_ = "not a JSON object";
       } else {
