@@ -1,7 +1,7 @@
 // Test driver for the JSON layer, run by tests/cli/json_roundtrip.sh.
 //   jsoncheck string           stdin: hex bytes per line; stdout: each as a JSON string
 //   jsoncheck splice           stdin: "HEXOBJECT HEXKEY HEXVALUE" per line;
-//                              stdout: the spliced object, or "ERROR what"
+//                              stdout: the spliced object in hex, or "ERROR what"
 //   jsoncheck lines [MAX] [-q] stdin: JSON lines; stdout: "LINE<TAB>TEXT" per good line
 //                              (nothing with -q); stderr: counts and timing
 #include <chrono>
@@ -70,8 +70,12 @@ int run_splice() {
       return kExDataErr;
     }
     auto r = splice_json_key(object, key, value);
-    const std::string out = r ? *r : "ERROR " + r.error();
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (!r) {
+      std::printf("ERROR %s\n", r.error().c_str());
+      continue;
+    }
+    for (unsigned char c : *r) // hex: the result may hold newlines
+      std::printf("%02x", c);
     std::fputc('\n', stdout);
   }
   return kExOk;
