@@ -1,5 +1,6 @@
 #include "spamflow/json_splice.hpp"
 
+#include <array>
 #include <vector>
 
 #include "spamflow/json_writer.hpp"
@@ -7,6 +8,18 @@
 namespace spamflow {
 
 namespace {
+
+constexpr std::array<bool, 256> make_table(bool (*pred)(int)) {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = pred(c);
+  return t;
+}
+// Bytes that end a run of plain characters inside a string.
+constexpr auto kStringStop = make_table([](int c) { return c == '"' || c == '\\' || c < 0x20; });
+constexpr auto kNumberChar = make_table([](int c) {
+  return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E';
+});
 
 bool is_ws(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -123,6 +136,9 @@ public:
   bool scan_string(bool *escaped) {
     ++pos_;
     while (pos_ < s_.size()) {
+      while (pos_ < s_.size() && !kStringStop[static_cast<unsigned char>(s_[pos_])])
+        ++pos_; // the common case: plain characters
+      if (pos_ >= s_.size()) break;
       const unsigned char c = static_cast<unsigned char>(s_[pos_]);
       if (c == '"') {
         ++pos_;
@@ -186,16 +202,15 @@ private:
   }
 
   bool scan_scalar() {
-    for (std::string_view lit : {"true", "false", "null"}) {
-      if (s_.substr(pos_, lit.size()) == lit) {
-        pos_ += lit.size();
-        return true;
-      }
-    }
     const char c = s_[pos_];
+    if (c == 't' || c == 'f' || c == 'n') {
+      const std::string_view lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
+      if (s_.substr(pos_, lit.size()) != lit) return fail("unexpected character");
+      pos_ += lit.size();
+      return true;
+    }
     if (c != '-' && !(c >= '0' && c <= '9')) return fail("unexpected character");
-    while (pos_ < s_.size() &&
-           std::string_view("0123456789+-.eE").find(s_[pos_]) != std::string_view::npos)
+    while (pos_ < s_.size() && kNumberChar[static_cast<unsigned char>(s_[pos_])])
       ++pos_;
     return true;
   }

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace spamflow {
 
@@ -59,6 +60,18 @@ std::size_t utf8_sequence(const unsigned char *p, std::size_t n, std::size_t *ba
   return need;
 }
 
+// True if any of the 8 bytes at p needs work (kSpecial): a word-at-a-time
+// test so that plain ASCII runs cost one load and a few operations per 8 bytes.
+bool word_has_special(const unsigned char *p) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const std::uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
+  return ((x & kHigh) | below_space | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'))) !=
+         0;
+}
+
 void append_control_escape(std::string &out, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
   switch (c) {
@@ -110,6 +123,10 @@ void append_json_string(std::string &out, std::string_view text) {
   std::size_t run = 0; // start of the bytes not yet appended
   std::size_t i = 0;
   while (i < n) {
+    if (i + 8 <= n && !word_has_special(p + i)) {
+      i += 8;
+      continue;
+    }
     const unsigned char c = p[i];
     if (!kSpecial[c]) {
       ++i;
