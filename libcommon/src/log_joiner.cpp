@@ -1,0 +1,590 @@
+#include "spamflow/log_joiner.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace spamflow {
+
+namespace {
+
+using std::string_view;
+
+constexpr char kMessageTag = '\x01', kSessionTag = '\x02', kSpamdTag = '\x03',
+               kWaitingTag = '\x04', kDsnLinkTag = '\x05';
+
+void make_key(std::string &key, string_view host, char tag, string_view id) {
+  key.assign(host);
+  key += tag;
+  key += id;
+}
+
+std::string pid_text(std::int64_t pid) { return std::to_string(pid); }
+
+bool is_pending_status(string_view status) { return status == "deferred" || status == "queued"; }
+
+// Status of one recipient from a to= line.
+void classify_delivery(const SendmailLine &l, Recipient &r) {
+  string_view word = l.stat.substr(0, l.stat.find_first_of(" :("));
+  if (word == "Sent")
+    r.status = "sent";
+  else if (word == "Deferred")
+    r.status = "deferred";
+  else if (word == "queued" || word == "Queued")
+    r.status = "queued";
+  else if (!l.dsn.empty() && l.dsn[0] == '5')
+    r.status = "bounced";
+  else if (!l.dsn.empty() && l.dsn[0] == '4')
+    r.status = "deferred";
+  else if (!l.dsn.empty() && l.dsn[0] == '2')
+    r.status = "sent";
+  else
+    r.status = "rejected"; // stopped before delivery: milter reject, size limit
+  r.final = !is_pending_status(r.status);
+  r.dsn = l.dsn;
+  r.mailer = l.mailer;
+  r.delay_s = l.delay_s;
+  r.handoff_qid = l.handoff_qid;
+  if (l.peer.present)
+    r.relay = l.peer.addr ? std::string(l.peer.addr_text) : std::string(l.peer.name);
+  r.text = r.status == "sent" ? std::string(l.status_text)
+                              : std::string(l.status_text.empty() ? l.stat : l.status_text);
+}
+
+// Splits "to=<a>,<b>,c" at commas outside <> and quotes.
+template <class Fn> void for_each_address(string_view list, Fn fn) {
+  int angle = 0;
+  bool quoted = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= list.size(); ++i) {
+    char c = i < list.size() ? list[i] : ',';
+    if (c == '"' && (i == 0 || list[i - 1] != '\\'))
+      quoted = !quoted;
+    else if (!quoted && c == '<')
+      ++angle;
+    else if (!quoted && c == '>' && angle > 0)
+      --angle;
+    else if (c == ',' && !quoted && angle == 0) {
+      if (i > start)
+        fn(list.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+}
+
+void set_client(ClientInfo &c, const RelayField &f) {
+  if (!f.present)
+    return;
+  if (f.addr) {
+    if (c.ip && *c.ip != *f.addr)
+      return; // the first trusted address of a record stays
+    c.ip = f.addr;
+    c.ip_text.clear();
+  } else if (!c.ip && !f.addr_text.empty()) {
+    c.ip_text = f.addr_text;
+  }
+  if (!f.name.empty())
+    c.name = f.name;
+  c.forged = c.forged || f.forged;
+  c.present = true;
+}
+
+bool has_end_event(const MailRecord &r) {
+  for (const auto &e : r.events)
+    if (e == "no_mail" || e == "pregreeting" || e == "connect_reject" ||
+        e.rfind("lost_input", 0) == 0)
+      return true;
+  return false;
+}
+
+bool is_complete(const MailRecord &r) {
+  if (r.kind == RecordKind::kSpamd)
+    return false;
+  if (r.kind == RecordKind::kSession)
+    return has_end_event(r);
+  std::int64_t final_count = 0;
+  bool any_pending = false;
+  for (const auto &rc : r.rcpts) {
+    final_count += rc.final;
+    any_pending = any_pending || !rc.final;
+  }
+  if (r.saw_from) {
+    if (r.nrcpts == 0)
+      return true;
+    return r.nrcpts > 0 && final_count >= r.nrcpts && !any_pending;
+  }
+  if (!r.rcpts.empty())
+    return !any_pending;
+  return has_end_event(r);
+}
+
+// "No, score=1.2 required=5.0 tests=A,B,\n\tC autolearn=no ..." (X-Spam-Status)
+bool parse_spam_status(string_view v, SpamdInfo &s) {
+  if (v.substr(0, 3) != "Yes" && v.substr(0, 2) != "No")
+    return false;
+  s.spam = v[0] == 'Y';
+  auto number_after = [&v](string_view key, double &out) {
+    std::size_t at = v.find(key);
+    if (at == string_view::npos)
+      return false;
+    string_view n = v.substr(at + key.size());
+    auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), out);
+    return ec == std::errc();
+  };
+  s.has_score = number_after("score=", s.score) && number_after("required=", s.required);
+  s.tests.clear();
+  std::size_t at = v.find("tests=");
+  if (at != string_view::npos) {
+    string_view t = v.substr(at + 6);
+    // Folded with a literal "\n\t" and ended by " autolearn=" or " version=".
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == '\\' && i + 1 < t.size() && (t[i + 1] == 'n' || t[i + 1] == 't')) {
+        ++i;
+        continue;
+      }
+      if (t[i] == ' ') {
+        if (t.substr(i + 1, 4) == "\\n\\t" || t.substr(i + 1, 1) == "\t")
+          continue;
+        break;
+      }
+      s.tests += t[i];
+    }
+  }
+  s.present = true;
+  s.source = "milter";
+  return true;
+}
+
+std::string score_key(string_view host, const SpamdInfo &s) {
+  std::string k(host);
+  k += kWaitingTag;
+  k += std::to_string(std::llround(s.score * 10));
+  k += '|';
+  k += s.tests;
+  return k;
+}
+
+} // namespace
+
+LogJoiner::LogJoiner(JoinOptions opts, Emit emit)
+    : opts_(opts), emit_(std::move(emit)),
+      stack_(opts.ttl_s, opts.linger_s, opts.max_pending,
+             [this](Entry &e, Stack::Reason why) { on_emit(e, why); }) {}
+
+bool LogJoiner::is_sendmail_program(string_view p) {
+  return p == "sendmail" || p == "sm-mta" || p == "sm-msp-queue" || p == "sm-msp" ||
+         p == "mail" || p == "sm-mta-in" || p == "sm-mta-out";
+}
+
+bool LogJoiner::is_spamd_program(string_view p) { return p == "spamd"; }
+
+void LogJoiner::start_record(Entry &e, RecordKind kind, const SyslogLine &line) {
+  MailRecord &r = e.value;
+  r.kind = kind;
+  r.host = line.host;
+  r.pid = line.pid;
+  r.first = r.last = line.time;
+  r.has_time = true;
+  e.last = line.time.epoch_s;
+}
+
+void LogJoiner::note_line(Entry &e, const SyslogLine &line, string_view raw) {
+  MailRecord &r = e.value;
+  ++r.lines;
+  ++stats_.mail_lines;
+  if (opts_.keep_raw)
+    r.raw.emplace_back(raw);
+  if (line.time.epoch_s < r.first.epoch_s)
+    r.first = line.time;
+  if (line.time.epoch_s > r.last.epoch_s)
+    r.last = line.time;
+  if (line.pid >= 0 && line.pid != r.pid && r.other_pids.size() < 16 &&
+      std::find(r.other_pids.begin(), r.other_pids.end(), line.pid) == r.other_pids.end())
+    r.other_pids.push_back(line.pid);
+}
+
+LogJoiner::Entry &LogJoiner::session_entry(Stack::HostState &h, const SyslogLine &line) {
+  make_key(key_, h.name, kSessionTag, pid_text(line.pid));
+  if (Entry *e = stack_.find(key_))
+    return *e;
+  Entry &e = stack_.create(h, key_);
+  start_record(e, RecordKind::kSession, line);
+  return e;
+}
+
+LogJoiner::Entry &LogJoiner::message_entry(Stack::HostState &h, const SyslogLine &line,
+                                           string_view qid) {
+  make_key(key_, h.name, kMessageTag, qid);
+  if (Entry *e = stack_.find(key_))
+    return *e;
+  Entry &e = stack_.create(h, key_);
+  start_record(e, RecordKind::kMessage, line);
+  e.value.qid = qid;
+  for (char tag : {kDsnLinkTag, '\0'}) {
+    std::string link_key = tag ? h.name + tag + std::string(qid) : std::string(qid);
+    auto it = pending_links_.find(link_key);
+    if (it != pending_links_.end()) {
+      e.value.links.push_back(std::move(it->second));
+      pending_links_.erase(it);
+    }
+  }
+  if (line.pid >= 0)
+    adopt_session(e, h, line.pid);
+  return e;
+}
+
+// Session attributes (client, AUTH, TLS) reach the messages of that session;
+// the session's own lines travel with the first message.
+void LogJoiner::adopt_session(Entry &message, Stack::HostState &h, std::int64_t pid) {
+  std::string key;
+  make_key(key, h.name, kSessionTag, pid_text(pid));
+  Entry *s = stack_.find(key);
+  if (!s)
+    return;
+  MailRecord &m = message.value, &sr = s->value;
+  if (sr.client.present && !m.client.present)
+    m.client = sr.client;
+  if (m.auth_mech.empty()) {
+    m.auth_mech = sr.auth_mech;
+    m.auth_id = sr.auth_id;
+  }
+  if (m.tls_version.empty()) {
+    m.tls_version = sr.tls_version;
+    m.tls_cipher = sr.tls_cipher;
+    m.tls_verify = sr.tls_verify;
+  }
+  if (sr.lines == 0)
+    return;
+  m.lines += sr.lines;
+  for (auto &line : sr.raw)
+    m.raw.push_back(std::move(line));
+  for (auto &ev : sr.events)
+    m.add_event(ev);
+  for (auto &rj : sr.rejects)
+    m.rejects.push_back(std::move(rj));
+  if (sr.first.epoch_s < m.first.epoch_s)
+    m.first = sr.first;
+  sr.lines = 0;
+  sr.raw.clear();
+  sr.events.clear();
+  sr.rejects.clear();
+}
+
+void LogJoiner::remember_link(const std::string &key, LinkInfo link) {
+  if (pending_links_.size() >= 65536) {
+    pending_links_.erase(pending_link_order_.front());
+    pending_link_order_.pop_front();
+  }
+  if (pending_links_.emplace(key, std::move(link)).second)
+    pending_link_order_.push_back(key);
+}
+
+// The receiving host is not named in the line: look on every host, else
+// remember the link for the record when it appears.
+void LogJoiner::link_handoff(const MailRecord &sender, string_view qid) {
+  LinkInfo link{"handoff_from", sender.qid, sender.host};
+  bool found = false;
+  stack_.for_each_host([&](Stack::HostState &h) {
+    if (found || h.name == sender.host)
+      return;
+    std::string key;
+    make_key(key, h.name, kMessageTag, qid);
+    if (Entry *e = stack_.find(key)) {
+      e->value.links.push_back(link);
+      found = true;
+    }
+  });
+  if (!found)
+    remember_link(std::string(qid), std::move(link));
+}
+
+void LogJoiner::settle(Entry &e, const SyslogLine &line) {
+  stack_.touch(e, line.time.epoch_s, is_complete(e.value));
+}
+
+void LogJoiner::add_sendmail(const SyslogLine &line, string_view raw) {
+  SendmailParse parsed = parse_sendmail_message(line.message);
+  Stack::HostState &h = stack_.host(line.host);
+  const SendmailLine &l = parsed.line;
+  if ((l.kind == SendmailKind::kDaemon && l.qid.empty()) || (l.qid.empty() && line.pid < 0)) {
+    ++(l.kind == SendmailKind::kDaemon ? stats_.daemon_lines : stats_.unparsed_lines);
+    stack_.advance(h, line.time.epoch_s);
+    return;
+  }
+  Entry &e = l.qid.empty() ? session_entry(h, line) : message_entry(h, line, l.qid);
+  note_line(e, line, raw);
+  apply(e.value, l, h);
+  if (l.kind == SendmailKind::kFrom && !e.value.msgid.empty())
+    try_join_pending_spamd_by_mid(e, h);
+  settle(e, line);
+  stack_.advance(h, line.time.epoch_s);
+  stack_.enforce_cap();
+}
+
+void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h) {
+  set_client(r.client, l.client);
+  switch (l.kind) {
+  case SendmailKind::kFrom:
+    r.saw_from = true;
+    r.from = l.from;
+    r.size = l.size;
+    r.nrcpts = l.nrcpts;
+    r.msgid = l.msgid;
+    r.proto = l.proto;
+    r.daemon = l.daemon;
+    r.bodytype = l.bodytype;
+    if (!r.msgid.empty())
+      msgid_index_[h.name + kMessageTag + r.msgid] = h.name + kMessageTag + r.qid;
+    break;
+  case SendmailKind::kTo:
+    for_each_address(l.to, [&](string_view addr) {
+      auto it = std::find_if(r.rcpts.begin(), r.rcpts.end(),
+                             [&](const Recipient &x) { return x.to == addr; });
+      Recipient &rc = it != r.rcpts.end() ? *it : r.rcpts.emplace_back();
+      rc.to = addr;
+      classify_delivery(l, rc);
+    });
+    if (!l.handoff_qid.empty()) {
+      r.links.push_back({"handoff_to", std::string(l.handoff_qid), ""});
+      link_handoff(r, l.handoff_qid);
+    }
+    break;
+  case SendmailKind::kRuleset:
+    r.rejects.push_back({std::string(l.ruleset), std::string(l.arg1), std::string(l.action),
+                         std::string(l.reject_dsn), std::string(l.reject_text), l.reject_code});
+    if (l.ruleset == "check_relay" && l.action == "reject")
+      r.add_event("connect_reject");
+    break;
+  case SendmailKind::kRcptError:
+    r.rejects.push_back({"rcpt", std::string(l.arg1), "reject", "", std::string(l.reject_text), 0});
+    break;
+  case SendmailKind::kMilterAction:
+    if (!l.action.empty() || l.reject_code)
+      r.rejects.push_back({"milter", std::string(l.milter_name), std::string(l.action),
+                           std::string(l.reject_dsn), std::string(l.reject_text),
+                           l.reject_code});
+    break;
+  case SendmailKind::kMilterHeader:
+    apply_milter_header(r, l, h);
+    break;
+  case SendmailKind::kDsn: {
+    string_view t = l.text;
+    r.add_event(t.substr(0, 4) == "DSN:"           ? "dsn_bounce"
+                : t.substr(0, 14) == "sender notify:" ? "dsn_notify"
+                : t.substr(0, 17) == "return to sender" ? "dsn_return"
+                                                       : "dsn");
+    r.links.push_back({"dsn", std::string(l.qid2), ""});
+    remember_link(h.name + kDsnLinkTag + std::string(l.qid2), {"dsn_of", r.qid, ""});
+    break;
+  }
+  case SendmailKind::kNoMail: r.add_event("no_mail"); break;
+  case SendmailKind::kLostInput: {
+    string_view d = l.detail;
+    std::size_t sp = d.rfind(' ');
+    r.add_event("lost_input_after_" + std::string(sp == string_view::npos ? d : d.substr(sp + 1)));
+    break;
+  }
+  case SendmailKind::kTimeout: r.add_event("timeout"); break;
+  case SendmailKind::kPreGreeting: r.add_event("pregreeting"); break;
+  case SendmailKind::kSmtpAttack: r.add_event("smtp_attack"); break;
+  case SendmailKind::kRcptFlood: r.add_event("rcpt_flood"); break;
+  case SendmailKind::kVrfyExpn: r.add_event(l.detail.substr(0, 4) == "VRFY" ? "vrfy" : "expn"); break;
+  case SendmailKind::kAuthServer:
+    r.auth_mech = l.mech;
+    r.auth_id = l.authid;
+    break;
+  case SendmailKind::kAuthFailure: r.add_event("auth_failure"); break;
+  case SendmailKind::kStartTls:
+    if (l.side == "server") {
+      r.tls_version = l.tls_version;
+      r.tls_cipher = l.tls_cipher;
+      r.tls_verify = l.tls_verify;
+    }
+    break;
+  case SendmailKind::kCollect: r.add_event("collect_error"); break;
+  case SendmailKind::kSyserr: r.add_event("syserr"); break;
+  case SendmailKind::kSizeExceeded: r.add_event("size_exceeded"); break;
+  case SendmailKind::kAuthClient:
+  case SendmailKind::kOther:
+  case SendmailKind::kDaemon: break;
+  }
+}
+
+void LogJoiner::apply_milter_header(MailRecord &r, const SendmailLine &l, Stack::HostState &h) {
+  if (l.header_name != "X-Spam-Status")
+    return;
+  SpamdInfo from_header;
+  if (!parse_spam_status(l.header_value, from_header))
+    return;
+  if (!r.spamd.present || r.spamd.source == "milter")
+    r.spamd = from_header;
+  // A spamd check that could not name its message (mid unknown) joins the
+  // message whose milter reports the same score and tests.
+  auto it = spamd_waiting_.find(score_key(h.name, from_header));
+  if (it == spamd_waiting_.end())
+    return;
+  std::string check_key = it->second;
+  spamd_waiting_.erase(it);
+  Entry *check = stack_.find(check_key);
+  make_key(key_, h.name, kMessageTag, r.qid);
+  Entry *message = stack_.find(key_);
+  if (check && message && join_spamd(*check, *message))
+    ++stats_.spamd_joined_by_score;
+}
+
+void LogJoiner::try_join_pending_spamd_by_mid(Entry &message, Stack::HostState &h) {
+  auto it = spamd_waiting_.find(h.name + kWaitingTag + message.value.msgid);
+  if (it == spamd_waiting_.end())
+    return;
+  std::string check_key = it->second;
+  spamd_waiting_.erase(it);
+  if (Entry *check = stack_.find(check_key); check && join_spamd(*check, message))
+    ++stats_.spamd_joined_by_mid;
+}
+
+void LogJoiner::add_spamd(const SyslogLine &line, string_view raw) {
+  SpamdLine s = parse_spamd_message(line.message);
+  Stack::HostState &h = stack_.host(line.host);
+  if (s.kind == SpamdKind::kDaemon || line.pid < 0) {
+    ++stats_.daemon_lines;
+    stack_.advance(h, line.time.epoch_s);
+    return;
+  }
+  make_key(key_, h.name, kSpamdTag, pid_text(line.pid));
+  Entry *e = stack_.find(key_);
+  if (e && s.kind == SpamdKind::kConnection) {
+    finish_spamd_check(*e, h); // the previous check of this child never gave a result
+    make_key(key_, h.name, kSpamdTag, pid_text(line.pid));
+    e = nullptr;
+  }
+  if (!e) {
+    e = &stack_.create(h, key_);
+    start_record(*e, RecordKind::kSpamd, line);
+  }
+  note_line(*e, line, raw);
+  MailRecord &r = e->value;
+  if (s.kind == SpamdKind::kProcessing)
+    r.msgid = s.mid;
+  if (s.kind == SpamdKind::kVerdict) {
+    r.spamd.has_score = s.has_score;
+    r.spamd.score = s.score;
+    r.spamd.required = s.required;
+    r.spamd.spam = s.spam;
+    r.spamd.present = true;
+  }
+  if (s.kind == SpamdKind::kResult) {
+    r.spamd.present = true;
+    r.spamd.spam = s.spam;
+    r.spamd.tests = s.tests;
+    if (!r.spamd.has_score)
+      r.spamd.required = s.required;
+    if (!s.mid.empty())
+      r.msgid = s.mid;
+    r.spamd.source = "spamd";
+    settle(*e, line);
+    finish_spamd_check(*e, h);
+  } else {
+    settle(*e, line);
+  }
+  stack_.advance(h, line.time.epoch_s);
+  stack_.enforce_cap();
+}
+
+// A finished check joins its message (by Message-ID) at once, or waits,
+// re-keyed, for the message or for a milter header with its score.
+void LogJoiner::finish_spamd_check(Entry &check, Stack::HostState &h) {
+  MailRecord &r = check.value;
+  if (!r.msgid.empty() && r.msgid.front() == '<') {
+    auto it = msgid_index_.find(h.name + kMessageTag + r.msgid);
+    if (it != msgid_index_.end()) {
+      if (Entry *m = stack_.find(it->second); m && join_spamd(check, *m)) {
+        ++stats_.spamd_joined_by_mid;
+        return;
+      }
+    }
+  }
+  std::string waiting_key = h.name + kWaitingTag + std::to_string(++spamd_seq_);
+  Entry &w = stack_.create(h, waiting_key);
+  w.value = std::move(r);
+  w.last = check.last;
+  stack_.erase(check);
+  stack_.touch(w, w.last, true); // waits `linger` for its message
+  if (!w.value.msgid.empty() && w.value.msgid.front() == '<')
+    spamd_waiting_[h.name + kWaitingTag + w.value.msgid] = waiting_key;
+  else if (w.value.spamd.has_score)
+    spamd_waiting_[score_key(h.name, w.value.spamd)] = waiting_key;
+}
+
+bool LogJoiner::join_spamd(Entry &check, Entry &message) {
+  if (&check == &message)
+    return false;
+  MailRecord &c = check.value, &m = message.value;
+  SpamdInfo info = c.spamd;
+  info.source = "spamd";
+  if (!info.has_score && m.spamd.has_score) {
+    info.has_score = true;
+    info.score = m.spamd.score;
+    info.required = m.spamd.required;
+  }
+  if (info.tests.empty())
+    info.tests = m.spamd.tests;
+  m.spamd = info;
+  m.lines += c.lines;
+  for (auto &line : c.raw)
+    m.raw.push_back(std::move(line));
+  if (c.first.epoch_s < m.first.epoch_s)
+    m.first = c.first;
+  if (c.last.epoch_s > m.last.epoch_s)
+    m.last = c.last;
+  c.lines = 0; // nothing left to emit
+  stack_.erase(check);
+  return true;
+}
+
+void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
+  MailRecord &r = e.value;
+  if (!r.msgid.empty()) {
+    auto it = msgid_index_.find(r.host + kMessageTag + r.msgid);
+    if (it != msgid_index_.end() && it->second == e.key)
+      msgid_index_.erase(it);
+  }
+  if (r.kind == RecordKind::kSpamd) {
+    for (const std::string &k : {r.host + kWaitingTag + r.msgid, score_key(r.host, r.spamd)}) {
+      auto it = spamd_waiting_.find(k);
+      if (it != spamd_waiting_.end() && it->second == e.key)
+        spamd_waiting_.erase(it);
+    }
+  }
+  if (r.lines == 0)
+    return; // a session whose lines went to its messages, or a joined check
+  if (r.kind == RecordKind::kMessage && !r.saw_from && r.rcpts.empty() &&
+      (r.client.present || has_end_event(r)))
+    r.kind = RecordKind::kSession;
+  r.complete = why == Stack::Reason::kComplete && r.kind != RecordKind::kSpamd;
+  if (!r.complete) {
+    switch (why) {
+    case Stack::Reason::kTtl:
+      r.incomplete = idling_ ? "idle" : "ttl";
+      ++stats_.incomplete_ttl;
+      break;
+    case Stack::Reason::kMaxPending:
+      r.incomplete = "max_pending";
+      ++stats_.incomplete_max_pending;
+      break;
+    case Stack::Reason::kFlush: r.incomplete = flush_reason_; ++stats_.incomplete_flush; break;
+    case Stack::Reason::kComplete: r.incomplete = "unjoined"; break;
+    }
+  }
+  ++stats_.records;
+  ++(r.kind == RecordKind::kMessage   ? stats_.messages
+     : r.kind == RecordKind::kSession ? stats_.sessions
+                                      : stats_.spamd_records);
+  emit_(r);
+}
+
+void LogJoiner::flush(string_view reason) {
+  flush_reason_ = reason;
+  stack_.flush_all();
+}
+
+} // namespace spamflow

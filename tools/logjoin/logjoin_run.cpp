@@ -1,0 +1,193 @@
+#include "logjoin_run.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "spamflow/diagnostics.hpp"
+#include "spamflow/line_io.hpp"
+
+namespace spamflow::logjoin {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_report = 0;
+
+void on_signal(int sig) {
+  if (sig == SIGUSR1)
+    g_report = 1;
+  else
+    g_stop = 1;
+}
+
+void install_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; // no SA_RESTART: a blocking read returns EINTR
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
+  sigaction(SIGUSR1, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+struct Counters {
+  std::uint64_t lines = 0, bad_lines = 0, truncated = 0, other_programs = 0;
+};
+
+class Runner {
+public:
+  explicit Runner(const Options &o)
+      : opts_(o), diag_("logjoin"), out_(STDOUT_FILENO), syslog_(o.syslog),
+        joiner_(o.join, [this](const MailRecord &r) {
+          append_record_json(out_.buffer(), r);
+          out_.buffer() += '\n';
+          out_.maybe_flush();
+        }) {}
+
+  int run_all() {
+    std::vector<std::string> files = opts_.files;
+    if (files.empty())
+      files.push_back("-");
+    int rc = kExOk;
+    for (const std::string &f : files) {
+      int code = run_one(f);
+      if (code != kExOk)
+        rc = code;
+      if (g_stop || code == kExDataErr || !out_.ok())
+        break;
+    }
+    joiner_.flush(g_stop ? "signal" : "eof");
+    out_.flush();
+    if (opts_.stats)
+      print_stats();
+    if (!out_.ok())
+      return rc == kExOk ? kExIoErr : rc;
+    return rc;
+  }
+
+private:
+  int run_one(const std::string &name) {
+    int fd = STDIN_FILENO;
+    std::string display = name == "-" ? "stdin" : name;
+    if (name != "-") {
+      fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        diag_.error(display + ": " + std::strerror(errno));
+        return kExNoInput;
+      }
+    }
+    int rc = read_loop(fd, display);
+    if (fd != STDIN_FILENO)
+      ::close(fd);
+    return rc;
+  }
+
+  int read_loop(int fd, const std::string &name) {
+    LineReader reader(fd);
+    std::string_view line;
+    for (;;) {
+      if (g_report) {
+        g_report = 0;
+        print_stats();
+      }
+      if (g_stop)
+        return kExOk;
+      if (!reader.ready()) {
+        // Nothing to read: hand over what is complete before blocking.
+        joiner_.emit_ready();
+        out_.flush();
+        wait_for_input(reader);
+        continue;
+      }
+      auto status = reader.next(line);
+      if (status == LineReader::Status::kEof)
+        return kExOk;
+      if (status == LineReader::Status::kInterrupted)
+        continue;
+      if (status == LineReader::Status::kError) {
+        diag_.error(name + ": read error: " + std::strerror(reader.error_number()));
+        return kExIoErr;
+      }
+      if (reader.last_was_truncated()) {
+        ++counters_.truncated;
+        diag_.warn(name + ":" + std::to_string(reader.line_number()),
+                   "line longer than 64 KiB, cut");
+      }
+      if (!handle_line(line, name, reader.line_number()) && opts_.strict)
+        return kExDataErr;
+    }
+  }
+
+  // Waits for input; each --idle period without any moves the log clocks
+  // on, so records still expire while a live log is quiet.
+  void wait_for_input(LineReader &reader) {
+    int waited = 0;
+    while (!g_stop && !g_report) {
+      if (reader.wait(1000))
+        return;
+      if (++waited >= opts_.idle_s) {
+        joiner_.advance_idle(1);
+        out_.flush();
+      }
+    }
+  }
+
+  bool handle_line(std::string_view line, const std::string &name, std::uint64_t line_no) {
+    ++counters_.lines;
+    auto parsed = syslog_.parse(line);
+    if (!parsed.ok()) {
+      ++counters_.bad_lines;
+      diag_.warn(name + ":" + std::to_string(line_no), parsed.error());
+      return false;
+    }
+    const SyslogLine &s = *parsed;
+    if (LogJoiner::is_sendmail_program(s.program))
+      joiner_.add_sendmail(s, line);
+    else if (LogJoiner::is_spamd_program(s.program))
+      joiner_.add_spamd(s, line);
+    else
+      ++counters_.other_programs;
+    return true;
+  }
+
+  void print_stats() {
+    const JoinStats &j = joiner_.stats();
+    std::fprintf(stderr,
+                 "logjoin: lines=%llu mail_lines=%llu other_programs=%llu daemon_lines=%llu "
+                 "unparsed=%llu bad_syslog=%llu truncated=%llu records=%llu messages=%llu "
+                 "sessions=%llu spamd_unjoined=%llu incomplete_ttl=%llu "
+                 "incomplete_max_pending=%llu incomplete_end=%llu pending=%zu peak_pending=%zu\n",
+                 (unsigned long long)counters_.lines, (unsigned long long)j.mail_lines,
+                 (unsigned long long)counters_.other_programs,
+                 (unsigned long long)j.daemon_lines, (unsigned long long)j.unparsed_lines,
+                 (unsigned long long)counters_.bad_lines, (unsigned long long)counters_.truncated,
+                 (unsigned long long)j.records, (unsigned long long)j.messages,
+                 (unsigned long long)j.sessions, (unsigned long long)j.spamd_records,
+                 (unsigned long long)j.incomplete_ttl, (unsigned long long)j.incomplete_max_pending,
+                 (unsigned long long)j.incomplete_flush, joiner_.pending(),
+                 joiner_.peak_pending());
+  }
+
+  const Options &opts_;
+  Diagnostics diag_;
+  OutputBuffer out_;
+  SyslogParser syslog_;
+  LogJoiner joiner_;
+  Counters counters_;
+};
+
+} // namespace
+
+int run(const Options &opts) {
+  install_signals();
+  Runner runner(opts);
+  return runner.run_all();
+}
+
+} // namespace spamflow::logjoin
