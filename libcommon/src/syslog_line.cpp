@@ -212,12 +212,13 @@ int SyslogParser::infer_year(const CivilTime &c, int &next_year, int &next_month
   next_year = year_;
   next_month = last_month_;
   if (fixed_year_ != 0) return fixed_year_;
-  if (last_month_ == 0) {
+  if (last_month_ == 0) { // the latest year that puts the line at most 2 days after now
     next_month = c.month;
-    const int day = std::min(c.day, days_in_month(year_, c.month));
-    const std::int64_t t =
-        zone_.from_local(year_, c.month, day, c.hour, c.minute, c.second, -1).epoch_s;
-    if (t > now_epoch_s_ + kFutureSlack) --next_year;
+    for (next_year = year_ + 1; next_year > year_ - 1; --next_year) {
+      const int day = std::min(c.day, days_in_month(next_year, c.month));
+      const LogTime t = zone_.from_local(next_year, c.month, day, c.hour, c.minute, c.second, -1);
+      if (t.epoch_s <= now_epoch_s_ + kFutureSlack) break;
+    }
     return next_year;
   }
   if (c.month + 6 < last_month_) { // Dec -> Jan: the replay crossed New Year
@@ -265,7 +266,8 @@ Result<SyslogLine> SyslogParser::parse(std::string_view line) {
     if (c.day > days_in_month(c.year, c.month)) return make_error("day out of range for month");
     out.time = zone_.from_local(c.year, c.month, c.day, c.hour, c.minute, c.second, c.usec);
   }
-  if (n >= rest.size() || rest[n] != ' ') return make_error("line ends after timestamp");
+  if (n >= rest.size()) return make_error("line ends after timestamp");
+  if (rest[n] != ' ') return make_error("no space after timestamp");
   rest.remove_prefix(n);
   skip_spaces(rest);
   skip_facility_tag(rest);
