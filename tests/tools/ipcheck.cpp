@@ -9,7 +9,8 @@
 //   contains NET ADDR | overlaps NET NET | subnet_of NET NET | supernet_of NET NET   0|1
 //   supernet NET LEN                    ok NET | err
 //   subnets NET LEN LIMIT               ok NET... | err
-//   summarize ADDR ADDR | collapse NET... | exclude NET HOLE   ok NET...
+//   summarize ADDR ADDR | collapse NET... | exclude NET HOLE   ok V:HEX/LEN...
+// (and subnets' list too: see append_list)
 // Arguments other than the parsed TEXT must be valid; if not: "bad-arg".
 #include <cstdio>
 #include <iostream>
@@ -71,11 +72,24 @@ unsigned __int128 hex_arg(std::string_view text) {
   return value;
 }
 
+// Lists are printed by value, VERSION:HEX/LEN, so that they compare cheaply;
+// the text form is checked by the fmt, addr and net operations.
 void append_list(std::string &out, const std::vector<IpNetwork> &nets) {
+  static constexpr char kHex[] = "0123456789abcdef";
   out += "ok";
   for (const IpNetwork &net : nets) {
-    out += ' ';
-    net.append_to(out);
+    out += net.is_v4() ? " 4:" : " 6:";
+    char digits[32];
+    int count = 0;
+    unsigned __int128 value = net.network_address().value();
+    do {
+      digits[count++] = kHex[static_cast<unsigned>(value & 0xf)];
+      value >>= 4;
+    } while (value != 0);
+    while (count > 0)
+      out += digits[--count];
+    out += '/';
+    out += std::to_string(net.prefix_len());
   }
 }
 
