@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace spamflow {
@@ -54,6 +55,7 @@ public:
   JsonWriter &value(std::int64_t n);
   JsonWriter &value(std::uint64_t n);
   JsonWriter &value(int n) { return value(static_cast<std::int64_t>(n)); }
+  JsonWriter &value(char c) = delete; // a number or a string? Say which.
   // Other integer types (unsigned, long long, short…): bool and chars excluded.
   template <std::integral T>
   requires(!std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, std::int64_t> &&
