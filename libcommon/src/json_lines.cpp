@@ -157,6 +157,8 @@ bool JsonLineReader::next_line(std::string_view &text, bool &too_long) {
       ++line_no_;
       return true;
     }
+    if (pending == 0) // all consumed: read into the whole buffer, not its tail
+      begin_ = scan_ = end_ = 0;
     if (end_ == capacity_) { // full: move the partial line down, grow if need be
       if (begin_ > 0) {
         std::memmove(buf, buf + begin_, pending);

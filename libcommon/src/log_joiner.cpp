@@ -91,7 +91,7 @@ void set_client(ClientInfo &c, const RelayField &f) {
 
 bool has_end_event(const MailRecord &r) {
   for (const auto &e : r.events)
-    if (e == "no_mail" || e == "pregreeting" || e == "connect_reject" ||
+    if (e == "no_mail" || e == "pregreeting" || e == "connect_reject" || e == "collect_error" ||
         e.rfind("lost_input", 0) == 0)
       return true;
   return false;
@@ -109,7 +109,9 @@ bool is_complete(const MailRecord &r) {
     any_pending = any_pending || !rc.final;
   }
   if (r.saw_from) {
-    if (r.nrcpts == 0)
+    // nrcpts=0: every recipient was refused; an end event: the transaction
+    // was cut off (lost input, failed DATA) and no delivery will follow.
+    if (r.nrcpts == 0 || (r.rcpts.empty() && has_end_event(r)))
       return true;
     return r.nrcpts > 0 && final_count >= r.nrcpts && !any_pending;
   }
@@ -139,6 +141,8 @@ bool parse_spam_status(string_view v, SpamdInfo &s) {
     // Folded with a literal "\n\t" and ended by " autolearn=" or " version=".
     for (std::size_t i = 0; i < t.size(); ++i) {
       if (t[i] == '\\' && i + 1 < t.size() && (t[i + 1] == 'n' || t[i + 1] == 't')) {
+        if (!s.tests.empty() && s.tests.back() != ',')
+          break; // a fold after the last test: what follows is autolearn=
         ++i;
         continue;
       }
@@ -402,7 +406,11 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
     }
     break;
   case SendmailKind::kCollect: r.add_event("collect_error"); break;
-  case SendmailKind::kSyserr: r.add_event("syserr"); break;
+  case SendmailKind::kSyserr:
+    r.add_event("syserr");
+    if (l.text.find("collect: ") != string_view::npos)
+      r.add_event("collect_error");
+    break;
   case SendmailKind::kSizeExceeded: r.add_event("size_exceeded"); break;
   case SendmailKind::kAuthClient:
   case SendmailKind::kOther:
@@ -420,12 +428,7 @@ void LogJoiner::apply_milter_header(MailRecord &r, const SendmailLine &l, Stack:
     r.spamd = from_header;
   // A spamd check that could not name its message (mid unknown) joins the
   // message whose milter reports the same score and tests.
-  auto it = spamd_waiting_.find(score_key(h.name, from_header));
-  if (it == spamd_waiting_.end())
-    return;
-  std::string check_key = it->second;
-  spamd_waiting_.erase(it);
-  Entry *check = stack_.find(check_key);
+  Entry *check = take_waiting_check(score_key(h.name, from_header));
   make_key(key_, h.name, kMessageTag, r.qid);
   Entry *message = stack_.find(key_);
   if (check && message && join_spamd(*check, *message))
@@ -433,13 +436,23 @@ void LogJoiner::apply_milter_header(MailRecord &r, const SendmailLine &l, Stack:
 }
 
 void LogJoiner::try_join_pending_spamd_by_mid(Entry &message, Stack::HostState &h) {
-  auto it = spamd_waiting_.find(h.name + kWaitingTag + message.value.msgid);
-  if (it == spamd_waiting_.end())
-    return;
-  std::string check_key = it->second;
-  spamd_waiting_.erase(it);
-  if (Entry *check = stack_.find(check_key); check && join_spamd(*check, message))
+  Entry *check = take_waiting_check(h.name + kWaitingTag + message.value.msgid);
+  if (check && join_spamd(*check, message))
     ++stats_.spamd_joined_by_mid;
+}
+
+LogJoiner::Entry *LogJoiner::take_waiting_check(const std::string &index_key) {
+  auto it = spamd_waiting_.find(index_key);
+  if (it == spamd_waiting_.end())
+    return nullptr;
+  Entry *check = nullptr;
+  while (!check && !it->second.empty()) {
+    check = stack_.find(it->second.front());
+    it->second.pop_front();
+  }
+  if (it->second.empty())
+    spamd_waiting_.erase(it);
+  return check;
 }
 
 void LogJoiner::add_spamd(const SyslogLine &line, string_view raw) {
@@ -510,9 +523,9 @@ void LogJoiner::finish_spamd_check(Entry &check, Stack::HostState &h) {
   stack_.erase(check);
   stack_.touch(w, w.last, true); // waits `linger` for its message
   if (!w.value.msgid.empty() && w.value.msgid.front() == '<')
-    spamd_waiting_[h.name + kWaitingTag + w.value.msgid] = waiting_key;
+    spamd_waiting_[h.name + kWaitingTag + w.value.msgid].push_back(waiting_key);
   else if (w.value.spamd.has_score)
-    spamd_waiting_[score_key(h.name, w.value.spamd)] = waiting_key;
+    spamd_waiting_[score_key(h.name, w.value.spamd)].push_back(waiting_key);
 }
 
 bool LogJoiner::join_spamd(Entry &check, Entry &message) {
@@ -551,7 +564,10 @@ void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
   if (r.kind == RecordKind::kSpamd) {
     for (const std::string &k : {r.host + kWaitingTag + r.msgid, score_key(r.host, r.spamd)}) {
       auto it = spamd_waiting_.find(k);
-      if (it != spamd_waiting_.end() && it->second == e.key)
+      if (it == spamd_waiting_.end())
+        continue;
+      std::erase(it->second, e.key);
+      if (it->second.empty())
         spamd_waiting_.erase(it);
     }
   }

@@ -437,7 +437,12 @@ std::int32_t ZoneConverter::offset_at(std::int64_t epoch_s) const {
 }
 
 LogTime ZoneConverter::from_local(int year, int mon, int day, int h, int m, int s, int usec) {
-  const std::int64_t local = days_from_civil(year, mon, day) * 86400 + h * 3600 + m * 60 + s;
+  const std::int64_t key = std::int64_t{year} * 416 + mon * 32 + day;
+  if (key != day_key_) {
+    day_key_ = key;
+    day_start_ = days_from_civil(year, mon, day) * 86400;
+  }
+  const std::int64_t local = day_start_ + h * 3600 + m * 60 + s;
   if (local >= cache_lo_ && local < cache_hi_) return {local - cache_offset_, usec, cache_offset_};
   // The instant lies within a day of `local`; walk the spans around it and take
   // the earliest one whose local range holds `local`.

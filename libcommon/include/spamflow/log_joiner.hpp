@@ -87,8 +87,10 @@ private:
   Stack stack_;
   // host+msgid -> message key, for joining spamd results by Message-ID.
   std::unordered_map<std::string, std::string> msgid_index_;
-  // host+msgid -> key of a finished spamd check waiting for its message.
-  std::unordered_map<std::string, std::string> spamd_waiting_;
+  // host+msgid (or host+score+tests) -> keys of finished spamd checks
+  // waiting for their message, oldest first.
+  std::unordered_map<std::string, std::deque<std::string>> spamd_waiting_;
+  Entry *take_waiting_check(const std::string &index_key);
   // Links seen before the record they point to exists: (host+)qid -> link.
   std::unordered_map<std::string, LinkInfo> pending_links_;
   std::deque<std::string> pending_link_order_;

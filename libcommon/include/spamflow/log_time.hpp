@@ -81,6 +81,9 @@ private:
   std::int64_t cache_lo_ = 1;
   std::int64_t cache_hi_ = 0;
   std::int32_t cache_offset_ = 0;
+  // The last calendar day converted, as year*416 + month*32 + day, and its local midnight.
+  std::int64_t day_key_ = -1;
+  std::int64_t day_start_ = 0;
 };
 
 } // namespace spamflow
