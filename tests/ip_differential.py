@@ -387,6 +387,13 @@ def cases_net(g, n, op, strict):
         yield '%s\t%s' % (op, t), exp_net(t, strict)
 
 
+def cases_allocs(g, n):
+    """Parsing must not allocate (except a failed parse's error message)."""
+    for _ in range(n):
+        t = g.any_addr_text() if g.r.random() < 0.5 else g.net_text()
+        yield 'allocs\t' + t, '0'
+
+
 def cases_fmt(g, n):
     for _ in range(n):
         v = g.version()
@@ -536,6 +543,7 @@ def all_cases(n):
         ('props', lambda g: cases_props(g, n)),
         ('cmp', lambda g: cases_cmp(g, n)),
         ('fmt', lambda g: cases_fmt(g, n)),
+        ('allocs', lambda g: cases_allocs(g, n // 10)),
     ]
 
 
