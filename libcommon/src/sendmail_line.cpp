@@ -139,11 +139,18 @@ void parse_from(string_view text, SendmailLine &l) {
   l.kind = SendmailKind::kFrom;
   TailFields t{text};
   string_view relay = t.take("relay=");
-  if (!relay.empty()) {
-    if (auto r = relay_then(relay, ""))
-      l.client = *r;
-  }
+  std::optional<RelayField> client;
+  if (!relay.empty())
+    client = relay_then(relay, "");
   l.daemon = t.take("daemon=");
+  // A network client's from= line ends "..., proto=P, daemon=D, relay=R".
+  // Unless daemon= is the very field before relay=, the relay= found may be
+  // text of a truncated message id: then only a name-only relay is kept.
+  bool daemon_adjacent = !l.daemon.empty() && l.daemon.find(", ") == string_view::npos;
+  if (client && (client->addr_text.empty() || daemon_adjacent))
+    l.client = *client;
+  else if (client)
+    l.client.present = false;
   l.proto = t.take("proto=");
   l.bodytype = t.take("bodytype=");
   l.msgid = t.take("msgid=");
@@ -215,6 +222,29 @@ void parse_to(string_view text, SendmailLine &l) {
   parse_stat(l);
 }
 
+// True if quotes, <>, () and [] pair up in an address-like text.
+bool is_balanced(string_view text) {
+  int angle = 0, paren = 0, square = 0;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (c == '"')
+      quoted = !quoted;
+    if (quoted)
+      continue;
+    angle += c == '<' ? 1 : c == '>' ? -1 : 0;
+    paren += c == '(' ? 1 : c == ')' ? -1 : 0;
+    square += c == '[' ? 1 : c == ']' ? -1 : 0;
+    if (angle < 0 || paren < 0 || square < 0)
+      return false;
+  }
+  return !quoted && angle == 0 && paren == 0 && square == 0;
+}
+
 // ruleset=R, arg1=A[, arg2=B], relay=REL, reject=... | discard | quarantine=...
 void parse_ruleset(string_view text, SendmailLine &l) {
   l.kind = SendmailKind::kRuleset;
@@ -224,16 +254,22 @@ void parse_ruleset(string_view text, SendmailLine &l) {
   if (comma == string_view::npos)
     return;
   rest = rest.substr(comma + 2);
-  auto take_arg = [&rest](string_view key, string_view &out) {
+  bool trusted = true;
+  auto take_arg = [&rest, &trusted](string_view key, string_view &out) {
     if (rest.substr(0, key.size()) != key)
       return;
     string_view v = rest.substr(key.size());
     // An argument is trusted as a field boundary only if it has no white
     // space: "a, relay=[6.6.6.6]" inside an address cannot pass as a field.
+    // White space in a real address sits inside quotes, brackets or a
+    // comment, so a piece cut at the first space that is unbalanced means
+    // the argument went on: the fields that follow cannot be trusted.
     std::size_t end = v.find(' ');
-    if (end == string_view::npos || end == 0 || v[end - 1] != ',') {
+    if (end == string_view::npos || end == 0 || v[end - 1] != ',' ||
+        !is_balanced(v.substr(0, end - 1))) {
       out = v;
       rest = {};
+      trusted = false;
       return;
     }
     out = v.substr(0, end - 1);
@@ -241,7 +277,7 @@ void parse_ruleset(string_view text, SendmailLine &l) {
   };
   take_arg("arg1=", l.arg1);
   take_arg("arg2=", l.arg2);
-  if (rest.substr(0, 6) == "relay=") {
+  if (trusted && rest.substr(0, 6) == "relay=") {
     rest.remove_prefix(6);
     std::size_t used = 0;
     if (auto r = relay_prefix(rest, used)) {
