@@ -547,6 +547,17 @@ def all_cases(n):
     ]
 
 
+def describe_mismatch(line, have, want, width=300):
+    cut = lambda text: text if len(text) <= width else text[:width] + '...'
+    out = 'MISMATCH %r\n  spamflow: %s\n  python:   %s' % (line, cut(have), cut(want))
+    if have.startswith('ok ') and want.startswith('ok ') and ':' in want:  # two lists
+        mine, theirs = have.split()[1:], want.split()[1:]
+        out += '\n  only spamflow: %s\n  only python:   %s' % (
+            cut(' '.join(x for x in mine if x not in theirs)),
+            cut(' '.join(x for x in theirs if x not in mine)))
+    return out
+
+
 def check_op(ipcheck, n, seed, index):
     """Runs one operation's cases through ipcheck; returns its tally and
     the first mismatches. Each operation has its own seeded generator, so
@@ -566,7 +577,7 @@ def check_op(ipcheck, n, seed, index):
         if want != have:
             wrong += 1
             if len(shown) < 10:
-                shown.append('MISMATCH %r\n  spamflow: %s\n  python:   %s' % (line, have, want))
+                shown.append(describe_mismatch(line, have, want))
     return op, len(lines), wrong, shown
 
 

@@ -13,7 +13,7 @@ if [ ! -x "$python" ]; then
   exit 77
 fi
 if [ ! -x "$ipcheck" ]; then
-  echo "skipped: $ipcheck not built" >&2
-  exit 77
+  echo "ip_differential: $ipcheck not built (tests/tools missing from the build?)" >&2
+  exit 1
 fi
 exec "$python" "$src/tests/ip_differential.py" "$ipcheck" "$cases"
