@@ -32,7 +32,7 @@ std::string unescape(std::string_view s) {
       out += '\r';
     else if (c == '0')
       out += '\0';
-    else if (c == 'x' && i + 2 < s.size() + 0) {
+    else if (c == 'x' && i + 2 < s.size()) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
     } else
