@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# logjoin: attacker-controlled text (addresses, message ids, user names, reply
+# texts, split and over-long lines) never yields a client address.
+# Usage: logjoin_attack.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1
+src=$2
+logjoin=$build/tools/logjoin/logjoin
+if [ ! -x "$logjoin" ]; then
+  echo "skipped: $logjoin not built"
+  exit 77
+fi
+if [ ! -x /usr/bin/python3 ]; then
+  echo "skipped: /usr/bin/python3 not found"
+  exit 77
+fi
+exec /usr/bin/python3 "$src/tests/logjoin_attack.py" "$logjoin" \
+  "$src/tests/data/logjoin/attack.log" "$src/tests/data/logjoin/attack.expect"
