@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 
 # Programs whose lines logjoin joins (LogJoiner::is_sendmail_program and
 # is_spamd_program).
@@ -53,11 +54,23 @@ def parse_stats(stderr_text):
     return out
 
 
-def run_logjoin(binary, data, args=(), timeout=120, check_rc=0):
-    """Runs logjoin on `data` (bytes); returns (records, stats, stderr)."""
+def run_logjoin(binary, data, args=(), timeout=120, check_rc=0, via_pipe=False):
+    """Runs logjoin on `data` (bytes); returns (records, stats, stderr).
+
+    The data is read from a file, as a replay: through a pipe, logjoin
+    emits complete records whenever the pipe runs dry (before --linger
+    is over), so what joins would depend on the writer's timing."""
     cmd = [binary] + list(args)
-    p = subprocess.run(cmd, input=data, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=timeout)
+    if via_pipe:
+        p = subprocess.run(cmd, input=data, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    else:
+        with tempfile.NamedTemporaryFile(prefix="logjoin-test-", suffix=".log") as f:
+            f.write(data)
+            f.flush()
+            p = subprocess.run(cmd + [f.name], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=timeout)
     err = p.stderr.decode("utf-8", "replace")
     if check_rc is not None and p.returncode != check_rc:
         raise AssertionError("%s exited %d, expected %d; stderr:\n%s" %
