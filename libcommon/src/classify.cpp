@@ -1,0 +1,319 @@
+// Evaluates the rules of classify_rules.cpp on one parsed record.
+#include <optional>
+
+#include "spamflow/classify.hpp"
+#include "spamflow/text_scan.hpp"
+
+namespace spamflow {
+
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+bool contains_ci(std::string_view text, std::string_view needle) {
+  if (needle.size() > text.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= text.size(); ++i)
+    if (starts_with_ci(text.substr(i), needle)) return true;
+  return false;
+}
+
+bool ends_with_ci(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         starts_with_ci(text.substr(text.size() - suffix.size()), suffix);
+}
+
+// Reads fields of one record, remembering the first one of the wrong type.
+struct FieldReader {
+  std::string &error;
+
+  // Absent is fine; present with another type is an error.
+  template <class T> bool get(object obj, std::string_view key, T &out, const char *type) {
+    element e;
+    if (obj[key].get(e) != simdjson::SUCCESS) return false;
+    if (e.get(out) == simdjson::SUCCESS) return true;
+    if (error.empty()) error = "field \"" + std::string(key) + "\" is not " + type;
+    return false;
+  }
+  bool get_number(object obj, std::string_view key, double &out) {
+    element e;
+    if (obj[key].get(e) != simdjson::SUCCESS) return false;
+    if (e.is_number()) {
+      out = e.get_double().value_unsafe();
+      if (e.is_int64())
+        out = double(e.get_int64().value_unsafe());
+      else if (e.is_uint64())
+        out = double(e.get_uint64().value_unsafe());
+      return true;
+    }
+    if (error.empty()) error = "field \"" + std::string(key) + "\" is not a number";
+    return false;
+  }
+};
+
+struct ClientFields {
+  bool present = false;
+  std::string_view name, ip_text;
+  std::optional<IpAddress> ip;
+  bool forged = false;
+};
+
+class RecordRules {
+public:
+  RecordRules(const ClassifyConfig &config, Classification &out)
+      : cfg_(config), out_(out), read_{out.error} {}
+
+  void run(object rec);
+
+private:
+  void add(Rule r, std::string detail = {}) {
+    for (const Reason &have : out_.reasons)
+      if (have.rule == r) return; // each rule counts once per record
+    double w = cfg_.weight(r);
+    out_.reasons.push_back(Reason{r, w, std::move(detail)});
+    out_.score += w;
+  }
+  void read_client(object rec);
+  LocalReason local_reason(object rec);
+  void check_flag(object rec);
+  void check_spamd(object rec);
+  void check_rejects(object rec);
+  void check_reject(std::string_view ruleset, std::string_view text, std::int64_t code);
+  void check_events(object rec);
+  void check_sender(object rec);
+  void check_client_name();
+  bool has_dsn_of_link(object rec);
+
+  const ClassifyConfig &cfg_;
+  Classification &out_;
+  FieldReader read_;
+  ClientFields client_;
+  int unknown_users_ = 0;
+  bool had_evidence_ = false;
+};
+
+void RecordRules::read_client(object rec) {
+  object c;
+  if (!read_.get(rec, "client", c, "an object")) return;
+  client_.present = true;
+  read_.get(c, "name", client_.name, "a string");
+  if (read_.get(c, "ip", client_.ip_text, "a string"))
+    client_.ip = IpAddress::try_parse(client_.ip_text);
+  read_.get(c, "forged", client_.forged, "a boolean");
+}
+
+bool RecordRules::has_dsn_of_link(object rec) {
+  array links;
+  if (!read_.get(rec, "links", links, "an array")) return false;
+  for (element l : links) {
+    std::string_view rel;
+    object lo;
+    if (l.get(lo) == simdjson::SUCCESS && read_.get(lo, "rel", rel, "a string") && rel == "dsn_of")
+      return true;
+  }
+  return false;
+}
+
+LocalReason RecordRules::local_reason(object rec) {
+  if (client_.ip) {
+    IpAddress a = client_.ip->ipv4_mapped().value_or(*client_.ip);
+    for (const IpNetwork &n : cfg_.local_nets)
+      if (n.contains(a)) return LocalReason::kLocalNet;
+  }
+  std::string_view proto;
+  object auth;
+  if ((read_.get(rec, "proto", proto, "a string") && proto.size() >= 5 &&
+       proto.substr(proto.size() - 5) == "SMTPA") ||
+      read_.get(rec, "auth", auth, "an object"))
+    return LocalReason::kAuthenticated;
+  if (client_.present && !client_.ip && client_.ip_text.empty() &&
+      (ends_with_ci(client_.name, "@localhost") ||
+       (client_.name.size() == 9 && starts_with_ci(client_.name, "localhost"))))
+    return LocalReason::kLocalSubmission;
+  if (!client_.name.empty())
+    for (const std::string &h : cfg_.local_hosts)
+      if ((h.size() == client_.name.size() && starts_with_ci(client_.name, h)) ||
+          (h.front() == '.' && ends_with_ci(client_.name, h)))
+        return LocalReason::kLocalHost;
+  if (!client_.present && has_dsn_of_link(rec)) return LocalReason::kLocalGenerated;
+  return LocalReason::kNone;
+}
+
+void RecordRules::check_flag(object rec) {
+  element flag;
+  if (rec["flag"].get(flag) != simdjson::SUCCESS) return;
+  bool set = !flag.is_null();
+  if (flag.is_bool()) set = flag.get_bool().value_unsafe();
+  if (set) add(Rule::kUserFlag);
+  had_evidence_ = true;
+}
+
+void RecordRules::check_spamd(object rec) {
+  object s;
+  if (!read_.get(rec, "spamd", s, "an object")) return;
+  bool spam = false;
+  if (!read_.get(s, "spam", spam, "a boolean")) return;
+  double score = 0;
+  std::string detail;
+  if (read_.get_number(s, "score", score)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", score);
+    detail = buf;
+  }
+  had_evidence_ = true;
+  add(spam ? Rule::kSpamdSpam : Rule::kSpamdHam, std::move(detail));
+}
+
+void RecordRules::check_reject(std::string_view ruleset, std::string_view text, std::int64_t code) {
+  if (ruleset == "milter") {
+    add(Rule::kMilterReject, contains_ci(text, "spamassassin") ? "spamassassin" : "");
+    return;
+  }
+  if (std::string list = dnsbl_list_in(text); !list.empty()) return add(Rule::kDnsbl, list);
+  if (contains_ci(text, "relaying denied")) return add(Rule::kRelayDenied);
+  if (contains_ci(text, "user unknown")) {
+    ++unknown_users_;
+    return;
+  }
+  if (contains_ci(text, "rate limit") || contains_ci(text, "too many") ||
+      contains_ci(text, "rate exceeded"))
+    return add(Rule::kRateLimit, "rate");
+  if (contains_ci(text, "load average") || contains_ci(text, "too busy") ||
+      (contains_ci(text, "try again later") && code == 421))
+    return add(Rule::kRateLimit, "load");
+  if (contains_ci(text, "helo") || contains_ci(text, "ehlo")) return add(Rule::kHeloProblem);
+  if (ruleset == "check_relay" || ruleset == "check_mail" || ruleset == "check_rcpt")
+    add(Rule::kAccessReject, std::string(ruleset.substr(6)));
+}
+
+void RecordRules::check_rejects(object rec) {
+  array rejects;
+  if (!read_.get(rec, "rejects", rejects, "an array")) return;
+  for (element r : rejects) {
+    object ro;
+    if (r.get(ro) != simdjson::SUCCESS) {
+      if (out_.error.empty()) out_.error = "a \"rejects\" entry is not an object";
+      continue;
+    }
+    std::string_view ruleset, text;
+    double code = 0;
+    read_.get(ro, "ruleset", ruleset, "a string");
+    read_.get(ro, "text", text, "a string");
+    read_.get_number(ro, "code", code);
+    check_reject(ruleset, text, static_cast<std::int64_t>(code));
+    had_evidence_ = true;
+  }
+  if (unknown_users_ >= cfg_.dictionary_min)
+    add(Rule::kDictionaryAttack, std::to_string(unknown_users_));
+  else if (unknown_users_ > 0)
+    add(Rule::kUnknownUser, std::to_string(unknown_users_));
+  double nrcpts = -1;
+  if (read_.get_number(rec, "nrcpts", nrcpts) && nrcpts == 0 && rejects.size() > 0) {
+    array rcpts;
+    bool any_rcpt = read_.get(rec, "rcpts", rcpts, "an array") && rcpts.size() > 0;
+    if (!any_rcpt) add(Rule::kNoValidRcpt);
+  }
+}
+
+void RecordRules::check_events(object rec) {
+  array events;
+  if (!read_.get(rec, "events", events, "an array")) return;
+  int auth_failures = 0;
+  for (element e : events) {
+    std::string_view ev;
+    if (e.get(ev) != simdjson::SUCCESS) continue;
+    if (ev == "no_mail")
+      add(Rule::kNoMail);
+    else if (ev == "vrfy" || ev == "expn")
+      add(Rule::kVrfyExpn);
+    else if (ev == "lost_input_after_rcpt")
+      add(Rule::kLostInputAfterRcpt);
+    else if (ev == "pregreeting")
+      add(Rule::kPregreeting);
+    else if (ev == "smtp_attack")
+      add(Rule::kSmtpAttack);
+    else if (ev == "auth_failure")
+      ++auth_failures;
+    else if (ev == "rcpt_flood")
+      add(Rule::kRcptFlood);
+    else if (ev == "timeout")
+      add(Rule::kTimeout);
+    else
+      continue;
+    had_evidence_ = true;
+  }
+  if (auth_failures >= cfg_.auth_brute_min)
+    add(Rule::kAuthBruteForce, std::to_string(auth_failures));
+  else if (auth_failures > 0)
+    add(Rule::kAuthFailure);
+  if (auth_failures > 0) had_evidence_ = true;
+}
+
+void RecordRules::check_sender(object rec) {
+  std::string_view from;
+  double nrcpts = 0;
+  if (read_.get(rec, "from", from, "a string") && from == "<>" &&
+      read_.get_number(rec, "nrcpts", nrcpts) && nrcpts >= cfg_.null_sender_min_rcpts)
+    add(Rule::kNullSenderFlood, std::to_string(static_cast<long long>(nrcpts)));
+}
+
+void RecordRules::check_client_name() {
+  if (!client_.present) return;
+  had_evidence_ = true;
+  if (client_.name.empty() || client_.name.front() == '[') {
+    if (client_.ip || !client_.ip_text.empty()) add(Rule::kNoClientName);
+    return;
+  }
+  if (client_.forged) add(Rule::kForgedName);
+  PoolNameMatch m = cfg_.pool.check(client_.name, client_.ip);
+  if (m.pool) add(Rule::kPoolName, m.embeds_address ? std::string(m.form) : m.pool_word);
+}
+
+void RecordRules::run(object rec) {
+  std::string_view kind;
+  if (!read_.get(rec, "kind", kind, "a string")) {
+    if (out_.error.empty()) out_.error = "no \"kind\": not a logjoin record";
+    return;
+  }
+  if (kind != "message" && kind != "session" && kind != "spamd") {
+    out_.error = "kind \"" + std::string(kind) + "\" is not a logjoin record";
+    return;
+  }
+  read_client(rec);
+  if (!out_.error.empty()) return;
+  out_.local = local_reason(rec);
+  if (out_.local != LocalReason::kNone) {
+    out_.verdict = Verdict::kLocal;
+    return;
+  }
+  check_flag(rec);
+  check_spamd(rec);
+  check_rejects(rec);
+  check_events(rec);
+  check_sender(rec);
+  check_client_name();
+  if (!out_.error.empty()) {
+    out_.reasons.clear();
+    out_.score = 0;
+    return;
+  }
+  if (!had_evidence_) return; // verdict stays unknown: no client, nothing else
+  out_.verdict = out_.score >= cfg_.spam_threshold      ? Verdict::kSpam
+                 : out_.score >= cfg_.suspect_threshold ? Verdict::kSuspect
+                                                        : Verdict::kHam;
+}
+
+} // namespace
+
+void classify_record(element record, const ClassifyConfig &config, Classification &out) {
+  out.clear();
+  object rec;
+  if (record.get(rec) != simdjson::SUCCESS) {
+    out.error = "not a JSON object";
+    return;
+  }
+  RecordRules(config, out).run(rec);
+}
+
+} // namespace spamflow

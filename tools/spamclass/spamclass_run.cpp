@@ -1,0 +1,123 @@
+#include "spamclass_run.hpp"
+
+#include <array>
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "spamflow/diagnostics.hpp"
+#include "spamflow/json_lines.hpp"
+#include "spamflow/json_splice.hpp"
+#include "spamflow/line_io.hpp"
+
+namespace spamflow::spamclass {
+
+namespace {
+
+struct Counters {
+  std::uint64_t records = 0;  // lines written
+  std::uint64_t bad = 0;      // not JSON, not an object, or a field of the wrong type
+  std::uint64_t dropped = 0;  // bad lines left out (--strict, or too long to keep)
+  std::uint64_t verbatim = 0; // bad lines written unchanged (no object to add "class" to)
+  std::array<std::uint64_t, 5> verdicts{};
+};
+
+class Runner {
+public:
+  explicit Runner(const Options &o) : opts_(o), diag_("spamclass"), out_(STDOUT_FILENO) {}
+
+  int run_all() {
+    std::vector<std::string> files = opts_.files;
+    if (files.empty()) files.push_back("-");
+    int rc = kExOk;
+    for (const std::string &f : files) {
+      int code = run_one(f);
+      if (code != kExOk) rc = code;
+      if (!out_.ok()) break;
+    }
+    out_.flush();
+    if (opts_.stats) print_stats();
+    if (!out_.ok()) return rc == kExOk ? kExIoErr : rc;
+    if (rc == kExOk && opts_.strict && count_.bad > 0) {
+      std::fprintf(stderr, "spamclass: %llu bad lines dropped (--strict)\n",
+                   static_cast<unsigned long long>(count_.dropped));
+      return kExDataErr;
+    }
+    return rc;
+  }
+
+private:
+  int run_one(const std::string &name) {
+    int fd = STDIN_FILENO;
+    std::string display = name == "-" ? "stdin" : name;
+    if (name != "-" && (fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
+      diag_.error(display + ": cannot open");
+      return kExNoInput;
+    }
+    JsonLineReader reader(fd, display, diag_);
+    reader.set_before_block([this] { out_.flush(); });
+    JsonLineReader::RawLine line;
+    while (out_.ok() && reader.next_raw(line))
+      handle(reader, line);
+    if (fd != STDIN_FILENO) ::close(fd);
+    return reader.io_error() ? kExIoErr : kExOk;
+  }
+
+  void handle(const JsonLineReader &reader, const JsonLineReader::RawLine &line) {
+    bool bad = !line.error.empty();
+    if (bad) {
+      result_.clear(); // the reader has reported it already
+    } else {
+      classify_record(line.object, opts_.config, result_);
+      if (!result_.error.empty()) {
+        bad = true;
+        diag_.warn(reader.name() + ":" + std::to_string(line.line_no), result_.error);
+      }
+    }
+    if (bad) ++count_.bad;
+    if ((bad && opts_.strict) || line.text.empty()) {
+      ++count_.dropped;
+      return;
+    }
+    class_json_.clear();
+    append_class_json(class_json_, result_, opts_.explain);
+    std::string &buf = out_.buffer();
+    if (!splice_json_key_into(buf, line.text, "class", class_json_)) {
+      buf.append(line.text); // not an object: nothing to add "class" to
+      ++count_.verbatim;
+    }
+    buf += '\n';
+    ++count_.records;
+    ++count_.verdicts[static_cast<std::size_t>(result_.verdict)];
+    out_.maybe_flush();
+  }
+
+  void print_stats() const {
+    auto n = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+    const auto &v = count_.verdicts;
+    std::fprintf(stderr,
+                 "spamclass: records=%llu spam=%llu suspect=%llu ham=%llu local=%llu "
+                 "unknown=%llu bad=%llu dropped=%llu verbatim=%llu warnings=%llu\n",
+                 n(count_.records), n(v[size_t(Verdict::kSpam)]), n(v[size_t(Verdict::kSuspect)]),
+                 n(v[size_t(Verdict::kHam)]), n(v[size_t(Verdict::kLocal)]),
+                 n(v[size_t(Verdict::kUnknown)]), n(count_.bad), n(count_.dropped),
+                 n(count_.verbatim), n(diag_.warnings()));
+  }
+
+  const Options &opts_;
+  Diagnostics diag_;
+  OutputBuffer out_;
+  Counters count_;
+  Classification result_;
+  std::string class_json_;
+};
+
+} // namespace
+
+int run(const Options &opts) {
+  std::signal(SIGPIPE, SIG_IGN);
+  return Runner(opts).run_all();
+}
+
+} // namespace spamflow::spamclass
