@@ -223,6 +223,15 @@ JsonWriter &JsonWriter::key(std::string_view k) {
   return *this;
 }
 
+JsonWriter &JsonWriter::name(std::string_view k) {
+  separate();
+  out_ += '"';
+  out_.append(k);
+  out_.append("\":", 2);
+  after_key_ = true;
+  return *this;
+}
+
 JsonWriter &JsonWriter::value(std::string_view s) {
   separate();
   append_json_string(out_, s);

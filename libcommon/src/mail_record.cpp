@@ -35,7 +35,7 @@ void write_time(JsonWriter &w, std::string &scratch, std::string_view key, const
 }
 
 void write_client(JsonWriter &w, const ClientInfo &c) {
-  w.key("client").begin_object();
+  w.name("client").begin_object();
   if (c.ip) {
     std::string ip;
     c.ip->append_to(ip);
@@ -51,7 +51,7 @@ void write_client(JsonWriter &w, const ClientInfo &c) {
 }
 
 void write_rcpts(JsonWriter &w, const std::vector<Recipient> &rcpts) {
-  w.key("rcpts").begin_array();
+  w.name("rcpts").begin_array();
   for (const Recipient &r : rcpts) {
     w.begin_object().field("to", r.to).field("status", r.status);
     if (!r.dsn.empty())
@@ -72,7 +72,7 @@ void write_rcpts(JsonWriter &w, const std::vector<Recipient> &rcpts) {
 }
 
 void write_rejects(JsonWriter &w, const std::vector<RejectInfo> &rejects) {
-  w.key("rejects").begin_array();
+  w.name("rejects").begin_array();
   for (const RejectInfo &r : rejects) {
     w.begin_object().field("ruleset", r.ruleset);
     if (!r.arg.empty())
@@ -89,11 +89,11 @@ void write_rejects(JsonWriter &w, const std::vector<RejectInfo> &rejects) {
 }
 
 void write_spamd(JsonWriter &w, const SpamdInfo &s) {
-  w.key("spamd").begin_object();
+  w.name("spamd").begin_object();
   if (s.has_score)
     w.field("score", s.score).field("required", s.required);
   w.field("spam", s.spam);
-  w.key("tests").begin_array();
+  w.name("tests").begin_array();
   std::string_view tests = s.tests;
   while (!tests.empty()) {
     std::size_t comma = tests.find(',');
@@ -122,9 +122,9 @@ void write_message_fields(JsonWriter &w, const MailRecord &r) {
       w.field("bodytype", r.bodytype);
   }
   if (!r.auth_mech.empty() || !r.auth_id.empty())
-    w.key("auth").begin_object().field("mech", r.auth_mech).field("authid", r.auth_id).end_object();
+    w.name("auth").begin_object().field("mech", r.auth_mech).field("authid", r.auth_id).end_object();
   if (!r.tls_version.empty())
-    w.key("tls")
+    w.name("tls")
         .begin_object()
         .field("version", r.tls_version)
         .field("cipher", r.tls_cipher)
@@ -135,7 +135,7 @@ void write_message_fields(JsonWriter &w, const MailRecord &r) {
   if (!r.rejects.empty())
     write_rejects(w, r.rejects);
   if (!r.events.empty()) {
-    w.key("events").begin_array();
+    w.name("events").begin_array();
     for (const auto &e : r.events)
       w.value(e);
     w.end_array();
@@ -143,7 +143,7 @@ void write_message_fields(JsonWriter &w, const MailRecord &r) {
   if (r.spamd.present)
     write_spamd(w, r.spamd);
   if (!r.links.empty()) {
-    w.key("links").begin_array();
+    w.name("links").begin_array();
     for (const auto &l : r.links) {
       w.begin_object().field("rel", l.rel).field("qid", l.qid);
       if (!l.host.empty())
@@ -164,7 +164,7 @@ void append_record_json(std::string &out, const MailRecord &r) {
   if (r.pid >= 0)
     w.field("pid", r.pid);
   if (!r.other_pids.empty()) {
-    w.key("pids").begin_array();
+    w.name("pids").begin_array();
     for (auto p : r.other_pids)
       w.value(p);
     w.end_array();
@@ -182,7 +182,7 @@ void append_record_json(std::string &out, const MailRecord &r) {
     w.field("incomplete", r.incomplete);
   w.field("lines", static_cast<std::int64_t>(r.lines));
   if (!r.raw.empty()) {
-    w.key("raw").begin_array();
+    w.name("raw").begin_array();
     for (const auto &line : r.raw)
       w.value(line);
     w.end_array();

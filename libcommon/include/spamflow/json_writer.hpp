@@ -48,6 +48,9 @@ public:
   JsonWriter &begin_array();
   JsonWriter &end_array();
   JsonWriter &key(std::string_view k);
+  // A key the program itself spells (a literal): no escaping work is done,
+  // so it must be printable ASCII without '"' or '\\'.
+  JsonWriter &name(std::string_view k);
 
   JsonWriter &value(std::string_view s);
   JsonWriter &value(const std::string &s) { return value(std::string_view(s)); }
@@ -73,12 +76,13 @@ public:
   // An already-serialized JSON value, copied verbatim.
   JsonWriter &raw(std::string_view json);
 
+  // field() and raw_field() take a literal key (see name()).
   template <class T> JsonWriter &field(std::string_view k, const T &v) {
-    key(k);
+    name(k);
     return value(v);
   }
   JsonWriter &raw_field(std::string_view k, std::string_view json) {
-    key(k);
+    name(k);
     return raw(json);
   }
 
