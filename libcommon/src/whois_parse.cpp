@@ -110,7 +110,7 @@ Result<WhoisNetwork> parse_whois_network(std::string_view text, const IpAddress 
   Candidate cur;
   bool in_object = false;
   auto close = [&] {
-    if (cur.has_range) found.push_back(std::move(cur));
+    found.push_back(std::move(cur)); // objects without a range may hold OrgName
     cur = Candidate{};
     in_object = false;
   };
@@ -129,13 +129,24 @@ Result<WhoisNetwork> parse_whois_network(std::string_view text, const IpAddress 
     take_field(trim(line.substr(0, colon)), line.substr(colon + 1), cur);
   }
   close();
-  const Candidate *best = nullptr;
-  for (const Candidate &c : found) {
-    if (c.net.first.is_v4() != addr.is_v4() || addr < c.net.first || c.net.last < addr) continue;
-    if (!best || span_size_key(c.net) <= span_size_key(best->net)) best = &c;
+  std::size_t best = found.size();
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const Candidate &c = found[i];
+    if (!c.has_range || c.net.first.is_v4() != addr.is_v4() || addr < c.net.first ||
+        c.net.last < addr)
+      continue;
+    if (best == found.size() || span_size_key(c.net) <= span_size_key(found[best].net)) best = i;
   }
-  if (!best) return make_error("no network for " + addr.to_string() + " in the answer");
-  WhoisNetwork net = best->net;
+  if (best == found.size())
+    return make_error("no network for " + addr.to_string() + " in the answer");
+  WhoisNetwork net = found[best].net;
+  // ARIN puts OrgName/OrgId/Country in the object after the network's.
+  for (std::size_t i = best + 1; i < found.size() && !found[i].has_range; ++i) {
+    const WhoisNetwork &extra = found[i].net;
+    if (net.country.empty()) net.country = extra.country;
+    if (net.descr.empty()) net.descr = extra.descr;
+    if (net.org.empty()) net.org = extra.org;
+  }
   if (net.cidrs.empty()) net.cidrs = summarize_range(net.first, net.last);
   return net;
 }

@@ -37,7 +37,8 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--whois-server", o.whois_options.iana_server, "First server asked")
       ->capture_default_str();
-  app.add_option("--whois-connect", connect, "NAME=HOST:PORT: connect there when NAME is asked");
+  app.add_option("--whois-connect", connect, "NAME=HOST:PORT: connect there when NAME is asked")
+      ->allow_extra_args(false);
   app.add_option("queries", o.queries, "Addresses or CIDRs (default: read standard input)");
 
   auto *import = app.add_subcommand("import", "Compile data files into the table");
