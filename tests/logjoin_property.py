@@ -41,8 +41,13 @@ QID_LED = re.compile(rb"^[0-9A-Za-z]{8,20}(\[\d+\])?: ")
 def canonical(record):
     r = dict(record)
     for key in SORTED_ARRAYS:
-        if key in r:
-            r[key] = sorted(r[key], key=lambda v: json.dumps(v, sort_keys=True))
+        values = r.get(key)
+        if not values:
+            continue
+        if all(isinstance(v, (str, int)) for v in values):
+            r[key] = sorted(values, key=lambda v: (str(type(v)), v))
+        else:
+            r[key] = sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
     return json.dumps(r, sort_keys=True)
 
 
@@ -132,9 +137,8 @@ def check_no_line_lost(lines, records, stats, where):
                 where, record_id(r), r["lines"], len(r.get("raw", []))))
 
 
-def describe_difference(base, other, limit=6):
-    b = collections.Counter(canonical(r) for r in base)
-    o = collections.Counter(canonical(r) for r in other)
+def describe_difference(b, o, limit=6):
+    """b, o: Counters of canonical records of the original and the variant."""
     only_b, only_o = b - o, o - b
     by_id = collections.defaultdict(lambda: [[], []])
     for side, texts in ((0, only_b), (1, only_o)):
@@ -188,9 +192,10 @@ def check_log(binary, path, variants):
             except AssertionError as e:
                 failures.append(str(e))
                 continue
-            if collections.Counter(canonical(r) for r in got) != base_canon:
+            got_canon = collections.Counter(canonical(r) for r in got)
+            if got_canon != base_canon:
                 failures.append("%s: records differ from the original's: %s" %
-                                (where, describe_difference(base, got)))
+                                (where, describe_difference(base_canon, got_canon)))
     print("%s: %d lines, %d records, %d variants" %
           (path, len(lines), len(base), len(kinds) * variants))
     return failures
