@@ -80,6 +80,7 @@ private:
   void check_spamd(object rec);
   void check_rejects(object rec);
   void check_reject(std::string_view ruleset, std::string_view text, std::int64_t code);
+  void check_rcpts(object rec);
   void check_events(object rec);
   void check_sender(object rec);
   void check_client_name();
@@ -216,6 +217,23 @@ void RecordRules::check_rejects(object rec) {
   }
 }
 
+// A relayed copy that the next hop (often our own filtering MX) refused
+// with a policy code: its content or sender was judged there.
+void RecordRules::check_rcpts(object rec) {
+  array rcpts;
+  if (!read_.get(rec, "rcpts", rcpts, "an array")) return;
+  for (element r : rcpts) {
+    object ro;
+    std::string_view status, dsn, mailer;
+    if (r.get(ro) != simdjson::SUCCESS) continue;
+    if (read_.get(ro, "status", status, "a string") && status == "bounced" &&
+        read_.get(ro, "dsn", dsn, "a string") && dsn.substr(0, 4) == "5.7." &&
+        read_.get(ro, "mailer", mailer, "a string") &&
+        (mailer == "esmtp" || mailer == "relay" || mailer == "smtp" || mailer == "dsmtp"))
+      add(Rule::kNextHopReject, std::string(dsn));
+  }
+}
+
 void RecordRules::check_events(object rec) {
   array events;
   if (!read_.get(rec, "events", events, "an array")) return;
@@ -290,6 +308,7 @@ void RecordRules::run(object rec) {
   check_flag(rec);
   check_spamd(rec);
   check_rejects(rec);
+  check_rcpts(rec);
   check_events(rec);
   check_sender(rec);
   check_client_name();

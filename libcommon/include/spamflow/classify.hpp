@@ -25,6 +25,7 @@ enum class Rule : std::uint8_t {
   kSpamdSpam,
   kSpamdHam,
   kMilterReject,
+  kNextHopReject,
   kDnsbl,
   kRelayDenied,
   kAccessReject,
