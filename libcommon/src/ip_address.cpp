@@ -153,7 +153,7 @@ IpParseError parse_v6(std::string_view text, u128 &out) {
   };
   for (int i = 0; i < hi; ++i)
     if (!take(i)) return error;
-  value <<= 16 * skipped;
+  if (skipped < 8) value <<= 16 * skipped; // "::" alone: nothing before it to shift
   for (int i = parts.count - lo; i < parts.count; ++i)
     if (!take(i)) return error;
   out = value;
