@@ -1,0 +1,83 @@
+// banwrite's SQLite database: every record, the bans and their history,
+// user flags. WAL mode, schema versioned by PRAGMA user_version (forward
+// migrations in ban_store.cpp), records written in batched transactions
+// (commit every batch_records records or batch_ms milliseconds, whichever
+// comes first). A crash loses at most the open batch. See banwrite(1) for
+// the schema.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "spamflow/ban_policy.hpp"
+#include "spamflow/db.hpp"
+#include "spamflow/stored_record.hpp"
+
+namespace spamflow {
+
+struct BanStoreOptions {
+  std::size_t batch_records = 5000;
+  std::int64_t batch_ms = 1000;
+  int busy_timeout_ms = 5000;
+};
+
+// One row of the bans table.
+struct StoredBan {
+  IpNetwork target, network;
+  std::int64_t start = 0, until = 0;
+  std::string reason;
+  double hits = 0;
+  int offence = 1;
+  bool manual = false;
+};
+
+class BanStore {
+public:
+  static constexpr const char *kDefaultPath = "/var/lib/spamflow/spam.db";
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens or creates the database and migrates it to kSchemaVersion. A
+  // database newer than this program is refused.
+  static Result<BanStore> open(const std::string &path, BanStoreOptions options = {});
+
+  // Queues one record in the open batch (opening one if needed); commits
+  // when the batch is full or old enough.
+  Result<bool> add_record(const StoredRecord &record);
+  // Writes a ban event (bans row and ban_history) inside the open batch.
+  // Call commit() before announcing it, so what was announced is stored.
+  Result<bool> add_ban_event(const BanEvent &event, std::int64_t now);
+  // Commits the open batch, if any.
+  Result<bool> commit();
+
+  Result<std::vector<StoredBan>> active_bans();
+  // Adds per network in ban_history: how often each was banned.
+  Result<std::unordered_map<IpNetwork, int>> offence_counts();
+  Result<std::int64_t> count_rows(std::string_view table);
+
+  std::uint64_t commits() const { return commits_; }
+  Db &db() { return db_; }
+
+private:
+  BanStore(Db db, BanStoreOptions options) : db_(std::move(db)), opt_(options) {}
+  Result<bool> migrate();
+  Result<bool> prepare_statements();
+  Result<bool> ensure_batch();
+  Result<bool> insert_record(const StoredRecord &r);
+  Result<bool> upsert_client(const StoredRecord &r);
+
+  Db db_;
+  BanStoreOptions opt_;
+  Statement insert_message_, insert_rcpt_, upsert_client_;
+  Statement insert_ban_, end_ban_, insert_history_;
+  std::size_t batch_count_ = 0;
+  std::chrono::steady_clock::time_point batch_start_;
+  std::uint64_t commits_ = 0;
+};
+
+// An address as a sortable key: 4 (IPv4) or 16 (IPv6) bytes, big-endian, so
+// "key BETWEEN first AND last" finds the addresses of a network.
+std::string address_key(const IpAddress &addr);
+
+} // namespace spamflow

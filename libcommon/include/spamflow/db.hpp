@@ -1,0 +1,96 @@
+// A thin RAII layer over SQLite: one connection, prepared statements that
+// reset themselves, and a transaction guard. Errors come back as Result (a
+// locked or unwritable database is an operational condition, not a bug).
+//
+//   auto db = Db::open("spam.db");
+//   Statement st = db->prepare("INSERT INTO t(a) VALUES(?1)").value();
+//   st.bind(1, "x"); st.step();
+//
+// sqlite3.h is not included here: tools that use the store need not see it.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "spamflow/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace spamflow {
+
+class Statement {
+public:
+  Statement() = default;
+  Statement(sqlite3_stmt *stmt, sqlite3 *db) : stmt_(stmt), db_(db) {}
+  Statement(Statement &&other) noexcept;
+  Statement &operator=(Statement &&other) noexcept;
+  Statement(const Statement &) = delete;
+  Statement &operator=(const Statement &) = delete;
+  ~Statement();
+
+  // Parameters are 1-based (?1, ?2 …). Text is copied by SQLite.
+  Statement &bind(int index, std::string_view text);
+  Statement &bind(int index, const char *text) { return bind(index, std::string_view(text)); }
+  Statement &bind(int index, std::int64_t value);
+  Statement &bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement &bind(int index, double value);
+  Statement &bind_blob(int index, const void *data, std::size_t size);
+  Statement &bind_null(int index);
+
+  // One step: true while a row is ready, false when done. A failure is kept
+  // in error() (and step() returns false); reset() clears bindings' effect.
+  bool step();
+  // Runs to completion and resets, for INSERT/UPDATE/DELETE. Empty = ok.
+  Result<bool> run();
+  void reset(); // also clears bindings
+
+  std::int64_t column_int(int col) const;
+  double column_double(int col) const;
+  std::string column_text(int col) const;
+  bool column_is_null(int col) const;
+
+  const std::string &error() const { return error_; }
+  bool valid() const { return stmt_ != nullptr; }
+
+private:
+  sqlite3_stmt *stmt_ = nullptr;
+  sqlite3 *db_ = nullptr;
+  std::string error_;
+};
+
+class Db {
+public:
+  // Opens (creating if needed) the file, sets WAL, synchronous=NORMAL,
+  // foreign keys and the busy timeout. ":memory:" works for tests.
+  static Result<Db> open(const std::string &path, int busy_timeout_ms = 5000);
+  Db(Db &&other) noexcept;
+  Db &operator=(Db &&other) noexcept;
+  Db(const Db &) = delete;
+  Db &operator=(const Db &) = delete;
+  ~Db();
+
+  Result<Statement> prepare(std::string_view sql);
+  // Runs one or more statements without results.
+  Result<bool> exec(std::string_view sql);
+  // First column of the first row as an integer (0 if no row).
+  Result<std::int64_t> query_int(std::string_view sql);
+
+  Result<bool> begin();  // BEGIN IMMEDIATE: take the write lock up front
+  Result<bool> commit(); // COMMIT
+  void rollback();       // best effort
+  bool in_transaction() const;
+
+  int user_version();
+  std::int64_t last_insert_rowid() const;
+  const std::string &path() const { return path_; }
+  sqlite3 *handle() { return db_; }
+
+private:
+  Db(sqlite3 *db, std::string path) : db_(db), path_(std::move(path)) {}
+  std::string last_error() const;
+  sqlite3 *db_ = nullptr;
+  std::string path_;
+};
+
+} // namespace spamflow

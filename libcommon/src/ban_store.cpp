@@ -1,0 +1,275 @@
+#include "spamflow/ban_store.hpp"
+
+#include <array>
+
+namespace spamflow {
+
+namespace {
+
+// Schema version 1. Times are epoch seconds (UTC) with the offset the log
+// was written in kept beside them; addresses as text and as a sortable key.
+constexpr const char *kSchemaV1 = R"sql(
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,              -- message | session
+  host TEXT, qid TEXT, pid INTEGER,
+  first INTEGER, last INTEGER, utc_offset INTEGER,
+  client_ip TEXT, client_family INTEGER, client_key BLOB, client_name TEXT,
+  sender TEXT, msgid TEXT, size INTEGER, nrcpts INTEGER,
+  verdict TEXT, score REAL, reasons TEXT, events TEXT, net TEXT,
+  complete INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX messages_time ON messages(first);
+CREATE INDEX messages_client ON messages(client_family, client_key, first);
+CREATE INDEX messages_verdict ON messages(verdict, first);
+CREATE TABLE recipients (
+  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  addr TEXT, status TEXT, dsn TEXT, mailer TEXT);
+CREATE INDEX recipients_message ON recipients(message_id);
+CREATE TABLE clients (
+  ip TEXT PRIMARY KEY, family INTEGER, key BLOB, name TEXT,
+  first INTEGER, last INTEGER, records INTEGER, spam INTEGER, ham INTEGER);
+CREATE INDEX clients_key ON clients(family, key);
+CREATE TABLE networks (
+  cidr TEXT PRIMARY KEY, family INTEGER, first_key BLOB, last_key BLOB,
+  asn INTEGER, as_name TEXT, cc TEXT, rir TEXT, source TEXT, updated INTEGER);
+CREATE TABLE bans (
+  id INTEGER PRIMARY KEY,
+  target TEXT NOT NULL, network TEXT NOT NULL, family INTEGER,
+  first_key BLOB, last_key BLOB,
+  start INTEGER, until INTEGER, reason TEXT, hits REAL, offence INTEGER,
+  manual INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);
+CREATE UNIQUE INDEX bans_active_target ON bans(target) WHERE active = 1;
+CREATE INDEX bans_until ON bans(active, until);
+CREATE TABLE ban_history (
+  id INTEGER PRIMARY KEY, time INTEGER, action TEXT, target TEXT, network TEXT,
+  reason TEXT, until INTEGER, hits REAL, offence INTEGER, manual INTEGER);
+CREATE INDEX ban_history_network ON ban_history(network, time);
+CREATE TABLE flags (
+  id INTEGER PRIMARY KEY, time INTEGER, user TEXT, client_ip TEXT,
+  client_family INTEGER, client_key BLOB, host TEXT, qid TEXT, msgid TEXT, note TEXT);
+CREATE INDEX flags_time ON flags(time);
+)sql";
+
+// migrations[v] takes the schema from version v to v + 1.
+constexpr std::array<const char *, 1> kMigrations = {kSchemaV1};
+
+} // namespace
+
+std::string address_key(const IpAddress &addr) {
+  int bytes = addr.is_v4() ? 4 : 16;
+  std::string key(static_cast<std::size_t>(bytes), '\0');
+  unsigned __int128 v = addr.value();
+  for (int i = bytes - 1; i >= 0; --i, v >>= 8)
+    key[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+  return key;
+}
+
+Result<BanStore> BanStore::open(const std::string &path, BanStoreOptions options) {
+  auto db = Db::open(path, options.busy_timeout_ms);
+  if (!db) return make_error(db.error());
+  BanStore store(std::move(*db), options);
+  if (auto m = store.migrate(); !m) return make_error(path + ": " + m.error());
+  if (auto p = store.prepare_statements(); !p) return make_error(path + ": " + p.error());
+  return store;
+}
+
+Result<bool> BanStore::migrate() {
+  int version = db_.user_version();
+  if (version < 0) return make_error("cannot read PRAGMA user_version (not an SQLite database?)");
+  if (version > kSchemaVersion)
+    return make_error("schema version " + std::to_string(version) +
+                      " is newer than this program's " + std::to_string(kSchemaVersion));
+  for (int v = version; v < kSchemaVersion; ++v) {
+    if (auto b = db_.begin(); !b) return b;
+    auto step = db_.exec(kMigrations[static_cast<std::size_t>(v)]);
+    if (step) step = db_.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    if (step) step = db_.commit();
+    if (!step) {
+      db_.rollback();
+      return make_error("migration to version " + std::to_string(v + 1) + ": " + step.error());
+    }
+  }
+  return true;
+}
+
+Result<bool> BanStore::prepare_statements() {
+  struct Item {
+    Statement *stmt;
+    const char *sql;
+  };
+  const Item items[] = {
+      {&insert_message_,
+       "INSERT INTO messages(kind,host,qid,pid,first,last,utc_offset,client_ip,client_family,"
+       "client_key,client_name,sender,msgid,size,nrcpts,verdict,score,reasons,events,net,complete)"
+       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)"},
+      {&insert_rcpt_,
+       "INSERT INTO recipients(message_id,addr,status,dsn,mailer) VALUES(?1,?2,?3,?4,?5)"},
+      {&upsert_client_, "INSERT INTO clients(ip,family,key,name,first,last,records,spam,ham)"
+                        " VALUES(?1,?2,?3,?4,?5,?5,1,?6,?7) ON CONFLICT(ip) DO UPDATE SET"
+                        " name=coalesce(excluded.name,name), first=min(first,excluded.first),"
+                        " last=max(last,excluded.last), records=records+1, spam=spam+excluded.spam,"
+                        " ham=ham+excluded.ham"},
+      {&insert_ban_,
+       "INSERT INTO bans(target,network,family,first_key,last_key,start,until,reason,hits,offence,"
+       "manual,active) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,1) ON CONFLICT(target) WHERE"
+       " active=1 DO UPDATE SET network=excluded.network, start=excluded.start,"
+       " until=excluded.until, reason=excluded.reason, hits=excluded.hits,"
+       " offence=excluded.offence, manual=excluded.manual"},
+      {&end_ban_, "UPDATE bans SET active=0, until=min(until,?2) WHERE target=?1 AND active=1"},
+      {&insert_history_,
+       "INSERT INTO ban_history(time,action,target,network,reason,until,hits,offence,manual)"
+       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"},
+  };
+  for (const Item &item : items) {
+    auto st = db_.prepare(item.sql);
+    if (!st) return make_error(st.error());
+    *item.stmt = std::move(*st);
+  }
+  return true;
+}
+
+Result<bool> BanStore::ensure_batch() {
+  if (db_.in_transaction()) return true;
+  batch_count_ = 0;
+  batch_start_ = std::chrono::steady_clock::now();
+  return db_.begin();
+}
+
+Result<bool> BanStore::commit() {
+  if (!db_.in_transaction()) return true;
+  auto c = db_.commit();
+  if (c) ++commits_;
+  batch_count_ = 0;
+  return c;
+}
+
+Result<bool> BanStore::add_record(const StoredRecord &record) {
+  if (auto b = ensure_batch(); !b) return b;
+  if (auto r = insert_record(record); !r) return r;
+  ++batch_count_;
+  auto age = std::chrono::steady_clock::now() - batch_start_;
+  if (batch_count_ >= opt_.batch_records || age >= std::chrono::milliseconds(opt_.batch_ms))
+    return commit();
+  return true;
+}
+
+Result<bool> BanStore::insert_record(const StoredRecord &r) {
+  Statement &m = insert_message_;
+  auto text_or_null = [&m](int i, const std::string &s) {
+    if (s.empty())
+      m.bind_null(i);
+    else
+      m.bind(i, s);
+  };
+  m.bind(1, r.kind.empty() ? std::string_view("message") : std::string_view(r.kind));
+  text_or_null(2, r.host);
+  text_or_null(3, r.qid);
+  if (r.pid >= 0) m.bind(4, r.pid);
+  if (r.has_time) {
+    m.bind(5, r.first).bind(6, r.last).bind(7, static_cast<std::int64_t>(r.utc_offset_s));
+  }
+  if (r.client) {
+    std::string key = address_key(*r.client);
+    m.bind(8, r.client->to_string()).bind(9, r.client->version());
+    m.bind_blob(10, key.data(), key.size());
+  }
+  text_or_null(11, r.client_name);
+  text_or_null(12, r.from);
+  text_or_null(13, r.msgid);
+  if (r.size >= 0) m.bind(14, r.size);
+  if (r.nrcpts >= 0) m.bind(15, r.nrcpts);
+  text_or_null(16, r.verdict);
+  if (!r.verdict.empty()) m.bind(17, r.score);
+  text_or_null(18, r.reasons_json);
+  text_or_null(19, r.events_json);
+  if (r.net) m.bind(20, r.net->to_string());
+  m.bind(21, r.complete ? 1 : 0);
+  if (auto ok = m.run(); !ok) return ok;
+  std::int64_t id = db_.last_insert_rowid();
+  for (const StoredRecipient &rc : r.rcpts) {
+    insert_rcpt_.bind(1, id).bind(2, rc.to).bind(3, rc.status).bind(4, rc.dsn).bind(5, rc.mailer);
+    if (auto ok = insert_rcpt_.run(); !ok) return ok;
+  }
+  return upsert_client(r);
+}
+
+Result<bool> BanStore::upsert_client(const StoredRecord &r) {
+  if (!r.client) return true;
+  std::string key = address_key(*r.client);
+  Statement &c = upsert_client_;
+  c.bind(1, r.client->to_string())
+      .bind(2, r.client->version())
+      .bind_blob(3, key.data(), key.size());
+  if (r.client_name.empty())
+    c.bind_null(4);
+  else
+    c.bind(4, r.client_name);
+  c.bind(5, r.has_time ? r.first : std::int64_t{0});
+  c.bind(6, r.verdict == "spam" ? 1 : 0).bind(7, r.verdict == "ham" ? 1 : 0);
+  return c.run();
+}
+
+Result<bool> BanStore::add_ban_event(const BanEvent &e, std::int64_t now) {
+  if (auto b = ensure_batch(); !b) return b;
+  std::string target = e.target.to_string();
+  std::string network = e.network.to_string();
+  bool add = e.action == BanEvent::Action::kAdd;
+  if (add) {
+    std::string first = address_key(e.target.network_address());
+    std::string last = address_key(e.target.broadcast_address());
+    Statement &s = insert_ban_;
+    s.bind(1, target).bind(2, network).bind(3, e.target.version());
+    s.bind_blob(4, first.data(), first.size()).bind_blob(5, last.data(), last.size());
+    s.bind(6, e.start).bind(7, e.until).bind(8, e.reason).bind(9, e.hits).bind(10, e.offence);
+    s.bind(11, e.manual ? 1 : 0);
+    if (auto ok = s.run(); !ok) return ok;
+  } else {
+    if (auto ok = end_ban_.bind(1, target).bind(2, e.until).run(); !ok) return ok;
+  }
+  Statement &h = insert_history_;
+  h.bind(1, now).bind(2, add ? "add" : "remove").bind(3, target).bind(4, network);
+  h.bind(5, e.reason).bind(6, e.until).bind(7, e.hits).bind(8, e.offence).bind(9, e.manual ? 1 : 0);
+  return h.run();
+}
+
+Result<std::vector<StoredBan>> BanStore::active_bans() {
+  auto st = db_.prepare("SELECT target,network,start,until,reason,hits,offence,manual FROM bans"
+                        " WHERE active=1 ORDER BY family, first_key, target");
+  if (!st) return make_error(st.error());
+  std::vector<StoredBan> out;
+  while (st->step()) {
+    auto target = IpNetwork::parse(st->column_text(0), false);
+    auto network = IpNetwork::parse(st->column_text(1), false);
+    if (!target || !network)
+      return make_error("bans: bad target or network '" + st->column_text(0) + "'");
+    StoredBan b{*target,
+                *network,
+                st->column_int(2),
+                st->column_int(3),
+                st->column_text(4),
+                st->column_double(5),
+                static_cast<int>(st->column_int(6)),
+                st->column_int(7) != 0};
+    out.push_back(std::move(b));
+  }
+  if (!st->error().empty()) return make_error(st->error());
+  return out;
+}
+
+Result<std::unordered_map<IpNetwork, int>> BanStore::offence_counts() {
+  auto st = db_.prepare("SELECT network, max(offence) FROM ban_history WHERE action='add'"
+                        " GROUP BY network");
+  if (!st) return make_error(st.error());
+  std::unordered_map<IpNetwork, int> out;
+  while (st->step())
+    if (auto n = IpNetwork::parse(st->column_text(0), false))
+      out[*n] = static_cast<int>(st->column_int(1));
+  if (!st->error().empty()) return make_error(st->error());
+  return out;
+}
+
+Result<std::int64_t> BanStore::count_rows(std::string_view table) {
+  return db_.query_int("SELECT count(*) FROM " + std::string(table));
+}
+
+} // namespace spamflow

@@ -1,0 +1,182 @@
+#include "spamflow/db.hpp"
+
+#include <sqlite3.h>
+
+namespace spamflow {
+
+Statement::Statement(Statement &&other) noexcept
+    : stmt_(other.stmt_), db_(other.db_), error_(std::move(other.error_)) {
+  other.stmt_ = nullptr;
+}
+
+Statement &Statement::operator=(Statement &&other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = other.stmt_;
+    db_ = other.db_;
+    error_ = std::move(other.error_);
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+Statement &Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement &Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement &Statement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
+Statement &Statement::bind_blob(int index, const void *data, std::size_t size) {
+  sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement &Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) error_ = sqlite3_errmsg(db_);
+  return false;
+}
+
+Result<bool> Statement::run() {
+  error_.clear();
+  while (step()) {
+  }
+  std::string err = error_;
+  reset();
+  if (!err.empty()) return make_error(err);
+  return true;
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::column_int(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+
+double Statement::column_double(int col) const {
+  return sqlite3_column_double(stmt_, col);
+}
+
+std::string Statement::column_text(int col) const {
+  const unsigned char *text = sqlite3_column_text(stmt_, col);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char *>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+bool Statement::column_is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+
+Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
+  sqlite3 *handle = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+    sqlite3_close(handle);
+    return make_error(path + ": " + msg);
+  }
+  Db db(handle, path);
+  sqlite3_busy_timeout(handle, busy_timeout_ms);
+  // WAL: readers (report) never block the writer; NORMAL sync in WAL mode
+  // cannot corrupt the file on a crash, it can only lose the last commits.
+  auto ok = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  if (!ok) return make_error(path + ": " + ok.error());
+  return db;
+}
+
+Db::Db(Db &&other) noexcept : db_(other.db_), path_(std::move(other.path_)) {
+  other.db_ = nullptr;
+}
+
+Db &Db::operator=(Db &&other) noexcept {
+  if (this != &other) {
+    sqlite3_close_v2(db_);
+    db_ = other.db_;
+    path_ = std::move(other.path_);
+    other.db_ = nullptr;
+  }
+  return *this;
+}
+
+Db::~Db() {
+  sqlite3_close_v2(db_);
+}
+
+std::string Db::last_error() const {
+  return db_ ? sqlite3_errmsg(db_) : "no database";
+}
+
+Result<Statement> Db::prepare(std::string_view sql) {
+  sqlite3_stmt *stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return make_error(last_error());
+  return Statement(stmt, db_);
+}
+
+Result<bool> Db::exec(std::string_view sql) {
+  std::string text(sql);
+  char *msg = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string err = msg ? msg : last_error();
+    sqlite3_free(msg);
+    return make_error(err);
+  }
+  return true;
+}
+
+Result<std::int64_t> Db::query_int(std::string_view sql) {
+  auto st = prepare(sql);
+  if (!st) return make_error(st.error());
+  std::int64_t v = st->step() ? st->column_int(0) : 0;
+  if (!st->error().empty()) return make_error(st->error());
+  return v;
+}
+
+Result<bool> Db::begin() {
+  return exec("BEGIN IMMEDIATE");
+}
+Result<bool> Db::commit() {
+  return exec("COMMIT");
+}
+void Db::rollback() {
+  if (in_transaction()) (void)exec("ROLLBACK");
+}
+bool Db::in_transaction() const {
+  return db_ && sqlite3_get_autocommit(db_) == 0;
+}
+
+int Db::user_version() {
+  auto v = query_int("PRAGMA user_version");
+  return v ? static_cast<int>(*v) : -1;
+}
+
+std::int64_t Db::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+} // namespace spamflow

@@ -1,0 +1,181 @@
+// BanStore on a real SQLite file: migration from empty, records, bans,
+// history, reopen, and refusal of a newer schema.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unordered_map>
+
+#include "spamflow/ban_backend.hpp"
+#include "spamflow/ban_store.hpp"
+
+using namespace spamflow;
+
+namespace {
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "banstore.XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string file(const char *name) const { return (path / name).string(); }
+};
+
+StoredRecord message(const char *ip, std::int64_t t, const char *verdict) {
+  StoredRecord r;
+  r.kind = "message";
+  r.host = "mx1";
+  r.qid = "6ASLqIg9008559";
+  r.pid = 8559;
+  r.has_time = true;
+  r.first = t;
+  r.last = t + 1;
+  r.utc_offset_s = -4 * 3600;
+  r.client = IpAddress::parse(ip).value();
+  r.from = "<a@b.example>";
+  r.size = 1234;
+  r.nrcpts = 2;
+  r.verdict = verdict;
+  r.score = 7.5;
+  r.reasons_json = R"(["spamd_spam"])";
+  r.rcpts = {{"<u@dom>", "sent", "2.0.0", "local"}, {"<v@dom>", "bounced", "5.1.1", "esmtp"}};
+  return r;
+}
+
+BanEvent ban_event(const char *target, BanEvent::Action action) {
+  BanEvent e;
+  e.action = action;
+  e.target = e.network = IpNetwork::parse(target).value();
+  e.reason = "test";
+  e.start = 100;
+  e.until = 200;
+  e.hits = 3;
+  e.offence = 1;
+  return e;
+}
+
+} // namespace
+
+TEST_CASE("a new database is created at the current schema version, in WAL mode", "[banstore]") {
+  TempDir dir;
+  auto store = BanStore::open(dir.file("x.db"));
+  REQUIRE(store.ok());
+  CHECK(store->db().user_version() == BanStore::kSchemaVersion);
+  auto mode = store->db().prepare("PRAGMA journal_mode");
+  REQUIRE(mode->step());
+  CHECK(mode->column_text(0) == "wal");
+  for (const char *t :
+       {"messages", "recipients", "clients", "networks", "bans", "ban_history", "flags"})
+    CHECK(store->count_rows(t).value() == 0);
+}
+
+TEST_CASE("records are stored in batches and survive a reopen", "[banstore]") {
+  TempDir dir;
+  BanStoreOptions opt;
+  opt.batch_records = 2;
+  {
+    auto store = BanStore::open(dir.file("x.db"), opt);
+    REQUIRE(store.ok());
+    REQUIRE(store->add_record(message("198.51.100.7", 1000, "spam")));
+    CHECK(store->commits() == 0);
+    REQUIRE(store->add_record(message("198.51.100.7", 1010, "ham")));
+    CHECK(store->commits() == 1); // the batch was full
+    REQUIRE(store->add_record(message("2001:db8::1", 1020, "ham")));
+    REQUIRE(store->commit());
+  }
+  auto store = BanStore::open(dir.file("x.db"), opt);
+  REQUIRE(store.ok());
+  CHECK(store->count_rows("messages").value() == 3);
+  CHECK(store->count_rows("recipients").value() == 6);
+  CHECK(store->count_rows("clients").value() == 2);
+  auto q = store->db().prepare(
+      "SELECT records, spam, ham, first, last FROM clients WHERE ip='198.51.100.7'");
+  REQUIRE(q->step());
+  CHECK(q->column_int(0) == 2);
+  CHECK(q->column_int(1) == 1);
+  CHECK(q->column_int(2) == 1);
+  CHECK(q->column_int(3) == 1000);
+  CHECK(q->column_int(4) == 1010);
+  // The address key finds a network's messages by range.
+  auto r = store->db().prepare("SELECT count(*) FROM messages WHERE client_family=4 AND client_key"
+                               " BETWEEN ?1 AND ?2");
+  std::string lo = address_key(IpAddress::parse("198.51.100.0").value());
+  std::string hi = address_key(IpAddress::parse("198.51.100.255").value());
+  r->bind_blob(1, lo.data(), lo.size()).bind_blob(2, hi.data(), hi.size());
+  REQUIRE(r->step());
+  CHECK(r->column_int(0) == 2);
+  auto t = store->db().prepare("SELECT utc_offset, reasons, verdict FROM messages LIMIT 1");
+  REQUIRE(t->step());
+  CHECK(t->column_int(0) == -4 * 3600);
+  CHECK(t->column_text(1) == R"(["spamd_spam"])");
+}
+
+TEST_CASE("an uncommitted batch is lost, nothing else", "[banstore]") {
+  TempDir dir;
+  {
+    auto store = BanStore::open(dir.file("x.db"));
+    REQUIRE(store->add_record(message("198.51.100.7", 1000, "spam")));
+    REQUIRE(store->commit());
+    REQUIRE(store->add_record(message("198.51.100.8", 1000, "spam")));
+    // Destroyed with the batch open: SQLite rolls it back.
+  }
+  auto store = BanStore::open(dir.file("x.db"));
+  CHECK(store->count_rows("messages").value() == 1);
+  CHECK(store->db().query_int("PRAGMA integrity_check").ok());
+}
+
+TEST_CASE("ban events keep the active list and the history", "[banstore]") {
+  TempDir dir;
+  auto store = BanStore::open(dir.file("x.db"));
+  REQUIRE(store->add_ban_event(ban_event("203.0.113.0/24", BanEvent::Action::kAdd), 100));
+  REQUIRE(store->add_ban_event(ban_event("198.51.100.7/32", BanEvent::Action::kAdd), 100));
+  REQUIRE(store->add_ban_event(ban_event("198.51.100.7/32", BanEvent::Action::kRemove), 150));
+  BanEvent again = ban_event("198.51.100.7/32", BanEvent::Action::kAdd);
+  again.offence = 2;
+  REQUIRE(store->add_ban_event(again, 160));
+  REQUIRE(store->commit());
+  auto active = store->active_bans().value();
+  REQUIRE(active.size() == 2);
+  CHECK(active[0].target.to_string() == "198.51.100.7/32");
+  CHECK(active[0].offence == 2);
+  CHECK(active[1].target.to_string() == "203.0.113.0/24");
+  CHECK(store->count_rows("ban_history").value() == 4);
+  auto counted = store->offence_counts();
+  REQUIRE(counted.ok());
+  std::unordered_map<IpNetwork, int> &offences = *counted;
+  CHECK(offences[IpNetwork::parse("198.51.100.7/32").value()] == 2);
+  CHECK(offences[IpNetwork::parse("203.0.113.0/24").value()] == 1);
+}
+
+TEST_CASE("a database from a newer banwrite is refused", "[banstore]") {
+  TempDir dir;
+  {
+    auto db = Db::open(dir.file("x.db"));
+    REQUIRE(db->exec("PRAGMA user_version = 99"));
+  }
+  auto store = BanStore::open(dir.file("x.db"));
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().find("newer") != std::string::npos);
+  auto junk = dir.file("junk.db");
+  std::ofstream(junk) << "this is not a database, but long enough to look like one.....\n";
+  CHECK_FALSE(BanStore::open(junk).ok());
+}
+
+TEST_CASE("the CIDR list backend rewrites its file atomically, sorted", "[banstore]") {
+  TempDir dir;
+  CidrListBackend list(dir.file("bans.txt"));
+  std::vector<IpNetwork> active = {IpNetwork::parse("2001:db8::/48").value(),
+                                   IpNetwork::parse("203.0.113.0/24").value(),
+                                   IpNetwork::parse("198.51.100.7/32").value()};
+  REQUIRE(list.apply({}, active));
+  std::ifstream in(dir.file("bans.txt"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "198.51.100.7/32\n203.0.113.0/24\n2001:db8::/48\n");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+                      std::filesystem::directory_iterator()) == 1); // no temp file left
+  CHECK_FALSE(CidrListBackend(dir.file("no/such/dir/bans.txt")).apply({}, active));
+}
