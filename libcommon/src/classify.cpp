@@ -1,4 +1,5 @@
 // Evaluates the rules of classify_rules.cpp on one parsed record.
+#include <charconv>
 #include <optional>
 
 #include "spamflow/classify.hpp"
@@ -159,8 +160,7 @@ void RecordRules::check_spamd(object rec) {
   std::string detail;
   if (read_.get_number(s, "score", score)) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", score);
-    detail = buf;
+    detail.assign(buf, std::to_chars(buf, buf + sizeof buf, score).ptr);
   }
   had_evidence_ = true;
   add(spam ? Rule::kSpamdSpam : Rule::kSpamdHam, std::move(detail));

@@ -1,5 +1,6 @@
 // The rule table, the default configuration and the "class" JSON value.
-#include <cstdio>
+#include <charconv>
+#include <cmath>
 
 #include "spamflow/classify.hpp"
 #include "spamflow/json_writer.hpp"
@@ -101,15 +102,11 @@ namespace {
 // Scores are sums of short decimals: print them rounded to 0.01 so that
 // 0.1+0.2 does not show as 0.30000000000000004.
 void append_number(std::string &out, double v) {
+  double rounded = std::round(v * 100) / 100;
+  if (rounded == 0) rounded = 0; // no "-0"
   char buf[32];
-  double rounded =
-      static_cast<double>(static_cast<long long>(v * 100 + (v < 0 ? -0.5 : 0.5))) / 100;
-  int n = std::snprintf(buf, sizeof buf, "%.2f", rounded);
-  while (n > 1 && buf[n - 1] == '0')
-    --n;
-  if (n > 1 && buf[n - 1] == '.') --n;
-  if (n == 2 && buf[0] == '-' && buf[1] == '0') buf[0] = '0', n = 1; // "-0"
-  out.append(buf, static_cast<std::size_t>(n));
+  auto r = std::to_chars(buf, buf + sizeof buf, rounded);
+  out.append(buf, r.ptr);
 }
 
 } // namespace

@@ -83,7 +83,9 @@ private:
     class_json_.clear();
     append_class_json(class_json_, result_, opts_.explain);
     std::string &buf = out_.buffer();
-    if (!splice_json_key_into(buf, line.text, "class", class_json_)) {
+    if (!bad && append_fast(buf, line)) {
+      // done: the common case, a valid object without "class"
+    } else if (!splice_json_key_into(buf, line.text, "class", class_json_)) {
       buf.append(line.text); // not an object: nothing to add "class" to
       ++count_.verbatim;
     }
@@ -91,6 +93,24 @@ private:
     ++count_.records;
     ++count_.verdicts[static_cast<std::size_t>(result_.verdict)];
     out_.maybe_flush();
+  }
+
+  // A line simdjson accepted as a non-empty object without a "class" key
+  // (keys compared unescaped) ends in '}' after its last value and optional
+  // blanks: insert there, exactly as splice_json_key_into would, without
+  // its structural scan of the whole line.
+  bool append_fast(std::string &buf, const JsonLineReader::RawLine &line) const {
+    simdjson::dom::object obj;
+    if (line.object.get(obj) != simdjson::SUCCESS || obj.size() == 0 ||
+        obj["class"].error() != simdjson::NO_SUCH_FIELD)
+      return false;
+    std::string_view text = line.text;
+    std::size_t end = text.find_last_not_of(" \t\r\n");
+    if (end == std::string_view::npos || text[end] != '}') return false;
+    std::size_t after_value = text.find_last_not_of(" \t\r\n", end - 1) + 1;
+    buf.append(text.substr(0, after_value)).append(",\"class\":").append(class_json_);
+    buf.append(text.substr(after_value));
+    return true;
   }
 
   void print_stats() const {
