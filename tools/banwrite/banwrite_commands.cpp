@@ -1,0 +1,215 @@
+// The manual commands (ban, unban, list, expire) and what all commands share.
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+#include "banwrite_run.hpp"
+#include "spamflow/diagnostics.hpp"
+#include "spamflow/json_writer.hpp"
+#include "spamflow/log_time.hpp"
+
+namespace spamflow::banwrite {
+
+namespace {
+
+std::string utc_text(std::int64_t epoch) {
+  std::string out;
+  append_rfc3339(out, LogTime{epoch, -1, 0});
+  return out;
+}
+
+// The store with the active bans loaded into a policy, for the commands.
+struct Loaded {
+  BanStore store;
+  BanPolicy policy;
+};
+
+Result<Loaded> load(const Options &o) {
+  auto store = BanStore::open(o.db, o.store);
+  if (!store) return make_error(store.error());
+  Loaded l{std::move(*store), BanPolicy(o.policy)};
+  auto bans = l.store.active_bans();
+  if (!bans) return make_error(bans.error());
+  std::map<IpNetwork, ActiveBan> grouped;
+  for (const StoredBan &b : *bans) {
+    ActiveBan &a = grouped[b.network];
+    a = ActiveBan{b.network, std::move(a.pieces), b.start,  b.until, b.reason,
+                  b.hits,    b.offence,           b.manual, false};
+    a.pieces.push_back(b.target);
+  }
+  for (auto &[net, ban] : grouped)
+    l.policy.restore_ban(std::move(ban));
+  if (auto off = l.store.offence_counts())
+    for (const auto &[net, n] : *off)
+      l.policy.set_offences(net, n);
+  return l;
+}
+
+// Stores, announces and applies the events of one command.
+int finish(const Options &o, Loaded &l, const std::vector<BanEvent> &events, std::int64_t now) {
+  for (const BanEvent &e : events)
+    if (auto ok = l.store.add_ban_event(e, now); !ok) {
+      std::fprintf(stderr, "banwrite: %s: %s\n", o.db.c_str(), ok.error().c_str());
+      return kExIoErr;
+    }
+  if (auto c = l.store.commit(); !c) {
+    std::fprintf(stderr, "banwrite: %s: %s\n", o.db.c_str(), c.error().c_str());
+    return kExIoErr;
+  }
+  std::string text;
+  for (const BanEvent &e : events) {
+    append_ban_event_json(text, e);
+    text += '\n';
+  }
+  std::fputs(text.c_str(), stdout);
+  if (o.dry_run || events.empty()) return kExOk;
+  std::vector<IpNetwork> active;
+  for (const auto &[net, ban] : l.policy.active())
+    active.insert(active.end(), ban.pieces.begin(), ban.pieces.end());
+  int rc = kExOk;
+  for (auto &b : make_backends(o))
+    if (auto ok = b->apply(events, active); !ok) {
+      std::fprintf(stderr, "banwrite: %s: %s (the bans are stored)\n",
+                   std::string(b->name()).c_str(), ok.error().c_str());
+      rc = kExUnavailable;
+    }
+  return rc;
+}
+
+Result<IpNetwork> target_of(const Options &o) {
+  auto net = IpNetwork::parse(o.target, true);
+  if (!net) return make_error("'" + o.target + "': " + net.error());
+  return *net;
+}
+
+} // namespace
+
+void append_ban_event_json(std::string &out, const BanEvent &e) {
+  JsonWriter w(out);
+  w.begin_object().field("kind", "ban");
+  w.field("action", e.action == BanEvent::Action::kAdd ? "add" : "remove");
+  w.field("target", e.target.to_string());
+  if (e.network != e.target) w.field("network", e.network.to_string());
+  w.field("reason", e.reason).field("start", utc_text(e.start)).field("until", utc_text(e.until));
+  w.field("hits", e.hits).field("offence", e.offence);
+  if (e.manual) w.field("manual", true);
+  w.end_object();
+}
+
+std::vector<std::unique_ptr<BanBackend>> make_backends(const Options &o) {
+  std::vector<std::unique_ptr<BanBackend>> out;
+  if (!o.list_file.empty()) out.push_back(std::make_unique<CidrListBackend>(o.list_file));
+  return out;
+}
+
+Result<bool> finish_options(Options &o) {
+  o.policy.allow.clear();
+  if (o.allow.empty()) o.policy.allow = default_allowlist();
+  for (const std::string &a : o.allow) {
+    if (a.empty()) continue;
+    auto net = IpNetwork::parse(a, true);
+    if (!net) return make_error("--allow '" + a + "': " + net.error());
+    o.policy.allow.push_back(*net);
+  }
+  auto window = parse_duration(o.window);
+  auto ban = parse_duration(o.ban_time);
+  auto max_ban = parse_duration(o.max_ban_time);
+  for (auto *r : {&window, &ban, &max_ban})
+    if (!*r) return make_error(r->error());
+  o.policy.window_s = *window;
+  o.policy.ban_s = *ban;
+  o.policy.max_ban_s = *max_ban;
+  return true;
+}
+
+int run_ban(const Options &o) {
+  auto net = target_of(o);
+  auto duration = parse_duration(o.for_time);
+  if (!net || !duration) {
+    std::fprintf(stderr, "banwrite: %s\n", (!net ? net.error() : duration.error()).c_str());
+    return kExUsage;
+  }
+  auto l = load(o);
+  if (!l) {
+    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
+    return kExCantCreat;
+  }
+  std::int64_t now = std::time(nullptr);
+  std::vector<BanEvent> events;
+  l->policy.add_ban(*net, now, *duration, o.reason, true, events);
+  if (events.empty() || events.back().action != BanEvent::Action::kAdd) {
+    std::fprintf(stderr, "banwrite: %s lies entirely inside the allowlist; not banned\n",
+                 net->to_string().c_str());
+    finish(o, *l, events, now);
+    return kExDataErr;
+  }
+  return finish(o, *l, events, now);
+}
+
+int run_unban(const Options &o) {
+  auto net = target_of(o);
+  if (!net) {
+    std::fprintf(stderr, "banwrite: %s\n", net.error().c_str());
+    return kExUsage;
+  }
+  auto l = load(o);
+  if (!l) {
+    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
+    return kExCantCreat;
+  }
+  std::int64_t now = std::time(nullptr);
+  std::vector<BanEvent> events;
+  if (!l->policy.remove_ban(*net, now, events)) {
+    std::fprintf(stderr, "banwrite: %s is not banned\n", net->to_string().c_str());
+    return kExDataErr;
+  }
+  return finish(o, *l, events, now);
+}
+
+int run_expire(const Options &o) {
+  auto l = load(o);
+  if (!l) {
+    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
+    return kExCantCreat;
+  }
+  std::int64_t now = std::time(nullptr);
+  std::vector<BanEvent> events;
+  l->policy.expire(now, events);
+  return finish(o, *l, events, now);
+}
+
+int run_list(const Options &o) {
+  auto l = load(o);
+  if (!l) {
+    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
+    return kExCantCreat;
+  }
+  auto bans = l->store.active_bans();
+  if (!bans) {
+    std::fprintf(stderr, "banwrite: %s\n", bans.error().c_str());
+    return kExIoErr;
+  }
+  std::string text;
+  for (const StoredBan &b : *bans) {
+    if (o.json) {
+      BanEvent e{BanEvent::Action::kAdd,
+                 b.target,
+                 b.network,
+                 b.reason,
+                 b.start,
+                 b.until,
+                 b.hits,
+                 b.offence,
+                 b.manual};
+      append_ban_event_json(text, e);
+      text += '\n';
+    } else {
+      text += b.target.to_string() + '\t' + utc_text(b.until) + '\t' + std::to_string(b.offence) +
+              '\t' + b.reason + '\n';
+    }
+  }
+  std::fputs(text.c_str(), stdout);
+  return kExOk;
+}
+
+} // namespace spamflow::banwrite

@@ -1,0 +1,212 @@
+#include "banwrite_run.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "spamflow/diagnostics.hpp"
+#include "spamflow/json_lines.hpp"
+#include "spamflow/line_io.hpp"
+#include "spamflow/net_table.hpp"
+
+namespace spamflow::banwrite {
+
+namespace {
+
+struct Counters {
+  std::uint64_t records = 0, stored = 0, bad = 0, unclassified = 0, events = 0;
+  std::uint64_t backend_errors = 0;
+};
+
+class Runner {
+public:
+  Runner(const Options &o, BanStore store)
+      : opts_(o), diag_("banwrite"), out_(STDOUT_FILENO), store_(std::move(store)),
+        policy_(o.policy), backends_(make_backends(o)) {}
+
+  int run_all() {
+    if (auto ok = restore_state(); !ok) {
+      diag_.error(opts_.db + ": " + ok.error());
+      return kExIoErr;
+    }
+    if (!opts_.net_table.empty()) {
+      auto t = NetTable::open(opts_.net_table);
+      if (!t) {
+        diag_.error(t.error());
+        return kExNoInput;
+      }
+      table_ = std::make_unique<NetTable>(std::move(*t));
+    }
+    std::vector<std::string> files = opts_.files;
+    if (files.empty()) files.push_back("-");
+    int rc = kExOk;
+    for (const std::string &f : files)
+      if (int code = run_one(f); code != kExOk) rc = code;
+    if (auto c = store_.commit(); !c) {
+      diag_.error(opts_.db + ": " + c.error());
+      rc = kExIoErr;
+    }
+    apply_backends();
+    out_.flush();
+    if (opts_.stats) print_stats();
+    return rc != kExOk ? rc : (out_.ok() ? kExOk : kExIoErr);
+  }
+
+private:
+  Result<bool> restore_state() {
+    auto offences = store_.offence_counts();
+    if (!offences) return make_error(offences.error());
+    for (const auto &[net, n] : *offences)
+      policy_.set_offences(net, n);
+    auto bans = store_.active_bans();
+    if (!bans) return make_error(bans.error());
+    std::map<IpNetwork, ActiveBan> grouped;
+    for (const StoredBan &b : *bans) {
+      ActiveBan &a = grouped[b.network];
+      a = ActiveBan{b.network, std::move(a.pieces), b.start,  b.until, b.reason,
+                    b.hits,    b.offence,           b.manual, false};
+      a.pieces.push_back(b.target);
+    }
+    for (auto &[net, ban] : grouped)
+      policy_.restore_ban(std::move(ban));
+    return true;
+  }
+
+  int run_one(const std::string &name) {
+    int fd = STDIN_FILENO;
+    std::string display = name == "-" ? "stdin" : name;
+    if (name != "-" && (fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
+      diag_.error(display + ": cannot open");
+      return kExNoInput;
+    }
+    JsonLineReader reader(fd, display, diag_);
+    reader.set_before_block([this] { idle(); });
+    JsonLine line;
+    int rc = kExOk;
+    while (rc == kExOk && out_.ok() && reader.next(line))
+      rc = handle(reader, line);
+    counters_.bad += reader.malformed();
+    if (fd != STDIN_FILENO) ::close(fd);
+    return rc != kExOk ? rc : (reader.io_error() ? kExIoErr : kExOk);
+  }
+
+  // Input is quiet: make what was decided durable and visible.
+  void idle() {
+    if (auto c = store_.commit(); !c) diag_.error(opts_.db + ": " + c.error());
+    apply_backends();
+    out_.flush();
+  }
+
+  int handle(const JsonLineReader &reader, const JsonLine &line) {
+    ++counters_.records;
+    if (auto ok = read_stored_record(line.object, record_); !ok) {
+      ++counters_.bad;
+      diag_.warn(reader.name() + ":" + std::to_string(line.line_no), ok.error());
+      return kExOk;
+    }
+    if (record_.kind != "message" && record_.kind != "session")
+      return kExOk; // spamd leftovers and other kinds carry no client
+    if (record_.has_time) now_ = record_.last;
+    if (!record_.net && table_ && record_.client)
+      if (auto info = table_->lookup(*record_.client)) record_.net = info->network();
+    if (auto ok = store_.add_record(record_); !ok) {
+      diag_.error(opts_.db + ": " + ok.error());
+      return kExIoErr;
+    }
+    ++counters_.stored;
+    if (record_.verdict.empty()) ++counters_.unclassified;
+    if (!record_.client) return kExOk;
+    return decide(reader, line) ? kExOk : kExIoErr;
+  }
+
+  bool decide(const JsonLineReader &reader, const JsonLine &line) {
+    Observation obs{record_.has_time ? record_.first : now_, *record_.client,
+                    evidence_from_verdict(record_.verdict), record_.score, record_.net};
+    events_.clear();
+    if (policy_.observe(obs, events_) == Observed::kAllowed)
+      diag_.warn(reader.name() + ":" + std::to_string(line.line_no),
+                 "spam evidence for allowlisted " + record_.client->to_string() + " ignored");
+    if (events_.empty()) return true;
+    return announce();
+  }
+
+  // Stored first, then printed: what stdout announced is in the database.
+  bool announce() {
+    for (const BanEvent &e : events_)
+      if (auto ok = store_.add_ban_event(e, now_); !ok) {
+        diag_.error(opts_.db + ": " + ok.error());
+        return false;
+      }
+    if (auto c = store_.commit(); !c) {
+      diag_.error(opts_.db + ": " + c.error());
+      return false;
+    }
+    for (const BanEvent &e : events_) {
+      append_ban_event_json(out_.buffer(), e);
+      out_.buffer() += '\n';
+      pending_.push_back(e);
+      ++counters_.events;
+    }
+    out_.maybe_flush();
+    return true;
+  }
+
+  void apply_backends() {
+    if (pending_.empty() || opts_.dry_run || backends_.empty()) return;
+    std::vector<IpNetwork> active;
+    for (const auto &[net, ban] : policy_.active())
+      active.insert(active.end(), ban.pieces.begin(), ban.pieces.end());
+    bool all_ok = true;
+    for (auto &b : backends_)
+      if (auto ok = b->apply(pending_, active); !ok) {
+        // The bans stay in the database; the next apply retries.
+        ++counters_.backend_errors;
+        all_ok = false;
+        diag_.warn(std::string(b->name()), ok.error());
+      }
+    if (all_ok) pending_.clear();
+  }
+
+  void print_stats() const {
+    auto n = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+    const BanPolicyCounters &p = policy_.counters();
+    std::fprintf(stderr,
+                 "banwrite: records=%llu stored=%llu bad=%llu unclassified=%llu spam=%llu "
+                 "suspect=%llu ham=%llu local=%llu allowed_ignored=%llu events=%llu "
+                 "address_bans=%llu network_bans=%llu grown=%llu carved=%llu expired=%llu "
+                 "active=%llu commits=%llu backend_errors=%llu warnings=%llu\n",
+                 n(counters_.records), n(counters_.stored), n(counters_.bad),
+                 n(counters_.unclassified), n(p.spam), n(p.suspect), n(p.ham), n(p.local),
+                 n(p.allowed_ignored), n(counters_.events), n(p.address_bans), n(p.network_bans),
+                 n(p.grown_bans), n(p.carved), n(p.expired), n(policy_.active().size()),
+                 n(store_.commits()), n(counters_.backend_errors), n(diag_.warnings()));
+  }
+
+  const Options &opts_;
+  Diagnostics diag_;
+  OutputBuffer out_;
+  BanStore store_;
+  BanPolicy policy_;
+  std::vector<std::unique_ptr<BanBackend>> backends_;
+  std::unique_ptr<NetTable> table_;
+  StoredRecord record_;
+  std::vector<BanEvent> events_, pending_;
+  std::int64_t now_ = 0;
+  Counters counters_;
+};
+
+} // namespace
+
+int run_stream(const Options &o) {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto store = BanStore::open(o.db, o.store);
+  if (!store) {
+    std::fprintf(stderr, "banwrite: %s\n", store.error().c_str());
+    return kExCantCreat;
+  }
+  return Runner(o, std::move(*store)).run_all();
+}
+
+} // namespace spamflow::banwrite
