@@ -23,4 +23,4 @@ if [ ${#logs[@]} -eq 0 ]; then
   exit 77
 fi
 exec /usr/bin/python3 "$src/tests/logjoin_property.py" "$logjoin" "${logs[@]}" \
-  --variants "${LOGJOIN_PROPERTY_VARIANTS:-10}"
+  --variants "${LOGJOIN_PROPERTY_VARIANTS:-8}"
