@@ -69,6 +69,21 @@ bool runs_equal(const std::vector<NumberRun> &runs, std::size_t at, const std::u
   return true;
 }
 
+// Four octets as 3 zero-padded decimal digits each (base 10) or 2 lower-case
+// hex digits each (base 16), no terminator.
+void format_octets(char *out, const Octets &o, int base) {
+  for (std::uint32_t v : o) {
+    if (base == 10) {
+      *out++ = char('0' + v / 100);
+      *out++ = char('0' + v / 10 % 10);
+      *out++ = char('0' + v % 10);
+    } else {
+      *out++ = "0123456789abcdef"[v >> 4];
+      *out++ = "0123456789abcdef"[v & 15];
+    }
+  }
+}
+
 // The client's own address in decimal, padded or hex form; the form or "".
 std::string_view find_client_address(std::string_view host, const std::vector<NumberRun> &runs,
                                      const Octets &fwd) {
@@ -77,16 +92,23 @@ std::string_view find_client_address(std::string_view host, const std::vector<Nu
     if (runs_equal(runs, i, fwd.data(), 4)) return "decimal";
     if (runs_equal(runs, i, rev.data(), 4)) return "reversed";
   }
-  char buf[2][16];
-  std::snprintf(buf[0], sizeof buf[0], "%03u%03u%03u%03u", fwd[0], fwd[1], fwd[2], fwd[3]);
-  std::snprintf(buf[1], sizeof buf[1], "%03u%03u%03u%03u", rev[0], rev[1], rev[2], rev[3]);
-  for (const NumberRun &r : runs) {
-    std::string_view digits = host.substr(r.begin, run_length(r));
-    if (digits == buf[0] || digits == buf[1]) return "padded";
+  bool any_twelve = false;
+  for (const NumberRun &r : runs)
+    any_twelve |= run_length(r) == 12;
+  char buf[2][12];
+  if (any_twelve) {
+    format_octets(buf[0], fwd, 10);
+    format_octets(buf[1], rev, 10);
+    for (const NumberRun &r : runs) {
+      std::string_view digits = host.substr(r.begin, run_length(r));
+      if (digits == std::string_view(buf[0], 12) || digits == std::string_view(buf[1], 12))
+        return "padded";
+    }
   }
-  std::snprintf(buf[0], sizeof buf[0], "%02x%02x%02x%02x", fwd[0], fwd[1], fwd[2], fwd[3]);
-  std::snprintf(buf[1], sizeof buf[1], "%02x%02x%02x%02x", rev[0], rev[1], rev[2], rev[3]);
-  if (host.find(buf[0]) != std::string_view::npos || host.find(buf[1]) != std::string_view::npos)
+  format_octets(buf[0], fwd, 16);
+  format_octets(buf[1], rev, 16);
+  if (host.find(std::string_view(buf[0], 8)) != std::string_view::npos ||
+      host.find(std::string_view(buf[1], 8)) != std::string_view::npos)
     return "hex";
   // Three octets in a row: providers often leave out the first or last one.
   for (std::size_t i = 0; i < runs.size(); ++i)
