@@ -225,9 +225,18 @@ JsonWriter &JsonWriter::key(std::string_view k) {
 
 JsonWriter &JsonWriter::name(std::string_view k) {
   separate();
-  out_ += '"';
-  out_.append(k);
-  out_.append("\":", 2);
+  char buf[64];
+  if (k.size() <= sizeof buf - 3) { // one append instead of three
+    buf[0] = '"';
+    std::memcpy(buf + 1, k.data(), k.size());
+    buf[k.size() + 1] = '"';
+    buf[k.size() + 2] = ':';
+    out_.append(buf, k.size() + 3);
+  } else {
+    out_ += '"';
+    out_.append(k);
+    out_ += "\":";
+  }
   after_key_ = true;
   return *this;
 }

@@ -26,15 +26,52 @@ std::size_t rfind_key(string_view text, string_view key_with_eq) {
 
 // Splits "a=1, b=2, c=3" style tails from the right: takes the known keys
 // in reverse order of appearance so that attacker text earlier in the line
-// cannot shadow sendmail's own fields that follow it.
+// cannot shadow sendmail's own fields that follow it. The ", " separators
+// are found in one backward pass; each take() then looks only at them.
 struct TailFields {
-  string_view rest; // what remains to the left
+  static constexpr int kMaxSeparators = 48;
+  string_view text;
+  std::size_t end;          // the untaken text is text[0, end)
+  std::size_t sep[kMaxSeparators];
+  int n = 0;                // separators, right to left
+  bool overflow = false;
+
+  explicit TailFields(string_view t) : text(t), end(t.size()) {
+    const char *p = t.data();
+    for (std::size_t i = t.size(); i-- > 1;) {
+      if (p[i] == ' ' && p[i - 1] == ',') {
+        if (n == kMaxSeparators) {
+          overflow = true;
+          break;
+        }
+        sep[n++] = i - 1;
+      }
+    }
+  }
+  string_view rest() const { return text.substr(0, end); }
   string_view take(string_view key_with_eq) {
-    std::size_t at = rfind_key(rest, key_with_eq);
+    if (overflow) // pathological line: fall back to searching the text
+      return take_slow(key_with_eq);
+    for (int i = 0; i < n; ++i) {
+      std::size_t at = sep[i];
+      if (at >= end)
+        continue;
+      string_view token = text.substr(at + 2, end - at - 2);
+      if (token.size() >= key_with_eq.size() && token[0] == key_with_eq[0] &&
+          token.substr(0, key_with_eq.size()) == key_with_eq) {
+        end = at;
+        return token.substr(key_with_eq.size());
+      }
+    }
+    return {};
+  }
+  string_view take_slow(string_view key_with_eq) {
+    string_view r = rest();
+    std::size_t at = rfind_key(r, key_with_eq);
     if (at == string_view::npos)
       return {};
-    string_view value = rest.substr(at + 2 + key_with_eq.size());
-    rest = rest.substr(0, at);
+    string_view value = r.substr(at + 2 + key_with_eq.size());
+    end = at;
     return value;
   }
 };
@@ -157,7 +194,7 @@ void parse_from(string_view text, SendmailLine &l) {
   l.nrcpts = to_int(t.take("nrcpts="));
   t.take("class=");
   l.size = to_int(t.take("size="));
-  l.from = t.rest.substr(5); // after "from="
+  l.from = t.rest().substr(5); // after "from="
 }
 
 void parse_stat(SendmailLine &l) {
@@ -468,11 +505,15 @@ std::int64_t parse_sendmail_delay(string_view text) {
   }
   if (text.size() != 8 || text[2] != ':' || text[5] != ':')
     return -1;
-  std::int64_t h = to_int(text.substr(0, 2)), m = to_int(text.substr(3, 2)),
-               s = to_int(text.substr(6, 2));
-  if (h < 0 || m < 0 || s < 0)
-    return -1;
-  return days * 86400 + h * 3600 + m * 60 + s;
+  static constexpr std::size_t kDigitAt[6] = {0, 1, 3, 4, 6, 7}; // HH:MM:SS
+  int v[6];
+  for (int i = 0; i < 6; ++i) {
+    char c = text[kDigitAt[i]];
+    if (!is_digit(c))
+      return -1;
+    v[i] = c - '0';
+  }
+  return days * 86400 + (v[0] * 10 + v[1]) * 3600 + (v[2] * 10 + v[3]) * 60 + v[4] * 10 + v[5];
 }
 
 bool looks_like_qid(string_view text) {
