@@ -166,6 +166,35 @@ std::string_view NetTable::string_at(std::uint32_t offset) const {
   return offset < strings_size_ ? std::string_view(strings_ + offset) : std::string_view();
 }
 
+std::vector<AddrSegment> NetTable::v4_segments() const {
+  std::vector<AddrSegment> out;
+  auto add = [&](std::uint32_t first, std::uint32_t last, std::uint32_t value) {
+    if (!out.empty() && out.back().value == value)
+      out.back().last = last;
+    else
+      out.push_back({first, last, value});
+  };
+  for (std::uint32_t hi = 0; hi < kV4TopEntries; ++hi) {
+    std::uint32_t e = v4_top_[hi];
+    if (!(e & kTrieChild)) {
+      add(hi << 16, (hi << 16) | 0xffffu, e);
+      continue;
+    }
+    const std::uint32_t *mid = v4_chunks_ + std::size_t(e & kTrieIndexMask) * 256;
+    for (std::uint32_t m = 0; m < 256; ++m) {
+      std::uint32_t base = (hi << 16) | (m << 8);
+      if (!(mid[m] & kTrieChild)) {
+        add(base, base | 0xffu, mid[m]);
+        continue;
+      }
+      const std::uint32_t *low = v4_chunks_ + std::size_t(mid[m] & kTrieIndexMask) * 256;
+      for (std::uint32_t l = 0; l < 256; ++l)
+        add(base | l, base | l, low[l]);
+    }
+  }
+  return out;
+}
+
 std::optional<NetInfo> NetTable::info(std::uint32_t record_id, bool v6) const {
   if (record_id == 0 || record_id >= n_records_) return std::nullopt;
   const Record &r = records_[record_id];

@@ -181,7 +181,9 @@ private:
     if (key == std::array<std::uint32_t, 4>{0, 0, 0, 0}) return 0;
     auto it = record_ids_.find(key);
     if (it != record_ids_.end()) return it->second;
-    Record r{key[0], key[1], key[2], key[3]};
+    Record r{key[0], key[1], key[2], key[3], 0, 0};
+    if (r.route) r.asn = b_.facts_[r.route - 1].asn;
+    if (!r.asn && r.mmdb) r.asn = b_.facts_[r.mmdb - 1].asn;
     add_asn_drop_tag(r);
     records_.push_back(r);
     auto id = std::uint32_t(records_.size() - 1);

@@ -79,6 +79,15 @@ public:
     return v6_values_[v6_ranges_find(v6_index_, v6_starts_, addr)];
   }
   std::optional<NetInfo> info(std::uint32_t record_id, bool v6) const;
+  // The IPv6 segments' first addresses, sorted (for tests and the bench).
+  std::size_t v6_segment_count() const { return n_v6_; }
+  uint128 v6_segment_start(std::size_t i) const { return v6_starts_[i]; }
+  // Origin AS of a record (0 = unknown): the cheapest useful answer.
+  std::uint32_t asn_of(std::uint32_t record_id) const {
+    return record_id < n_records_ ? records_[record_id].asn : 0;
+  }
+  // The IPv4 answers as maximal runs of one record id, in address order.
+  std::vector<AddrSegment> v4_segments() const;
 
   // One line per input: kind TAB path TAB date TAB entries TAB errors.
   std::string_view sources() const { return sources_; }

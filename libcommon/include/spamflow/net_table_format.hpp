@@ -14,7 +14,7 @@
 namespace spamflow::netfile {
 
 inline constexpr char kMagic[8] = {'S', 'P', 'F', 'N', 'E', 'T', 'T', 'B'};
-inline constexpr std::uint32_t kVersion = 1;
+inline constexpr std::uint32_t kVersion = 2;
 inline constexpr std::uint32_t kEndianProbe = 0x01020304u;
 inline constexpr std::uint64_t kAlign = 64;
 
@@ -48,12 +48,15 @@ struct Header {
   SectionRef sections[kSectionCount];
 };
 
-// Index+1 into facts (0 = none) per layer; drop is a string offset (0 = none).
+// Index+1 into facts (0 = none) per layer; drop is a string offset (0 =
+// none). The AS is copied in so that address -> AS costs two memory reads.
 struct Record {
   std::uint32_t route;
   std::uint32_t registry;
   std::uint32_t mmdb;
   std::uint32_t drop;
+  std::uint32_t asn;
+  std::uint32_t reserved;
 };
 
 enum class FactKind : std::uint8_t { kBgp = 1, kIp2asn = 2, kMmdb = 3, kRir = 4 };
@@ -90,7 +93,7 @@ struct Block {
   std::uint8_t pad[4];
 };
 
-static_assert(sizeof(Record) == 16);
+static_assert(sizeof(Record) == 24);
 static_assert(sizeof(Fact) == 40);
 static_assert(sizeof(Block) == 48);
 
