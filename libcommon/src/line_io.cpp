@@ -49,6 +49,10 @@ LineReader::Status LineReader::next(std::string_view &line) {
         continue;
       }
       ++line_no_;
+      if (len > max_line_) {
+        len = max_line_;
+        truncated_ = true;
+      }
       line = std::string_view(start, len);
       return Status::kLine;
     }
@@ -76,7 +80,12 @@ LineReader::Status LineReader::next(std::string_view &line) {
         return Status::kError;
       if (end_ > begin_ && !skipping_) { // last line without '\n'
         ++line_no_;
-        line = std::string_view(buf_.data() + begin_, end_ - begin_);
+        std::size_t len = end_ - begin_;
+        if (len > max_line_) {
+          len = max_line_;
+          truncated_ = true;
+        }
+        line = std::string_view(buf_.data() + begin_, len);
         begin_ = end_;
         return Status::kLine;
       }

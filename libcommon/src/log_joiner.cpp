@@ -89,6 +89,10 @@ void set_client(ClientInfo &c, const RelayField &f) {
   c.present = true;
 }
 
+bool msgid_added_by_sendmail(const MailRecord &r) {
+  return r.msgid.empty() || r.msgid.find(r.qid) != std::string::npos;
+}
+
 bool has_end_event(const MailRecord &r) {
   for (const auto &e : r.events)
     if (e == "no_mail" || e == "pregreeting" || e == "connect_reject" || e == "collect_error" ||
@@ -219,8 +223,15 @@ LogJoiner::Entry &LogJoiner::session_entry(Stack::HostState &h, const SyslogLine
 LogJoiner::Entry &LogJoiner::message_entry(Stack::HostState &h, const SyslogLine &line,
                                            string_view qid) {
   make_key(key_, h.name, kMessageTag, qid);
-  if (Entry *e = stack_.find(key_))
+  if (Entry *e = stack_.find(key_)) {
+    const MailRecord &r = e->value;
+    // A process not yet seen for this message may have a session (AUTH,
+    // TLS, client) to hand over; the order of lines must not matter.
+    if (line.pid >= 0 && line.pid != r.pid &&
+        std::find(r.other_pids.begin(), r.other_pids.end(), line.pid) == r.other_pids.end())
+      adopt_session(*e, h, line.pid);
     return *e;
+  }
   Entry &e = stack_.create(h, key_);
   start_record(e, RecordKind::kMessage, line);
   e.value.qid = qid;
@@ -274,13 +285,34 @@ void LogJoiner::adopt_session(Entry &message, Stack::HostState &h, std::int64_t 
   sr.rejects.clear();
 }
 
-void LogJoiner::remember_link(const std::string &key, LinkInfo link) {
+// A message's pid is that of its SMTP session (the from= line), whichever
+// of its lines came first; the others are listed in pids.
+void LogJoiner::take_smtp_pid(MailRecord &r, std::int64_t pid) {
+  if (pid < 0 || pid == r.pid)
+    return;
+  std::erase(r.other_pids, pid);
+  if (r.pid >= 0)
+    r.other_pids.push_back(r.pid);
+  r.pid = pid;
+}
+
+void LogJoiner::remember_link(const std::string &key, LinkInfo link, std::int64_t now) {
+  prune_links(now);
   if (pending_links_.size() >= 65536) {
-    pending_links_.erase(pending_link_order_.front());
+    pending_links_.erase(pending_link_order_.front().first);
     pending_link_order_.pop_front();
   }
   if (pending_links_.emplace(key, std::move(link)).second)
-    pending_link_order_.push_back(key);
+    pending_link_order_.emplace_back(key, now);
+}
+
+// A parked link whose record did not appear within the TTL never will.
+void LogJoiner::prune_links(std::int64_t now) {
+  while (!pending_link_order_.empty() &&
+         pending_link_order_.front().second + opts_.ttl_s < now) {
+    pending_links_.erase(pending_link_order_.front().first);
+    pending_link_order_.pop_front();
+  }
 }
 
 // The receiving host is not named in the line: look on every host, else
@@ -299,7 +331,7 @@ void LogJoiner::link_handoff(const MailRecord &sender, string_view qid) {
     }
   });
   if (!found)
-    remember_link(std::string(qid), std::move(link));
+    remember_link(std::string(qid), std::move(link), sender.last.epoch_s);
 }
 
 void LogJoiner::settle(Entry &e, const SyslogLine &line) {
@@ -318,6 +350,8 @@ void LogJoiner::add_sendmail(const SyslogLine &line, string_view raw) {
   Entry &e = l.qid.empty() ? session_entry(h, line) : message_entry(h, line, l.qid);
   note_line(e, line, raw);
   apply(e.value, l, h);
+  if (l.kind == SendmailKind::kFrom)
+    take_smtp_pid(e.value, line.pid);
   if (l.kind == SendmailKind::kFrom && !e.value.msgid.empty())
     try_join_pending_spamd_by_mid(e, h);
   settle(e, line);
@@ -337,8 +371,13 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
     r.proto = l.proto;
     r.daemon = l.daemon;
     r.bodytype = l.bodytype;
-    if (!r.msgid.empty())
-      msgid_index_[h.name + kMessageTag + r.msgid] = h.name + kMessageTag + r.qid;
+    // A local submission and the MTA's copy of it share a Message-ID; only
+    // the copy an MTA daemon received went through the milter and spamd.
+    if (!r.msgid.empty()) {
+      auto [it, inserted] = msgid_index_.try_emplace(h.name + kMessageTag + r.msgid);
+      if (inserted || !r.daemon.empty())
+        it->second = h.name + kMessageTag + r.qid;
+    }
     break;
   case SendmailKind::kTo:
     for_each_address(l.to, [&](string_view addr) {
@@ -378,7 +417,8 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
                 : t.substr(0, 17) == "return to sender" ? "dsn_return"
                                                        : "dsn");
     r.links.push_back({"dsn", std::string(l.qid2), ""});
-    remember_link(h.name + kDsnLinkTag + std::string(l.qid2), {"dsn_of", r.qid, ""});
+    remember_link(h.name + kDsnLinkTag + std::string(l.qid2), {"dsn_of", r.qid, ""},
+                  r.last.epoch_s);
     break;
   }
   case SendmailKind::kNoMail: r.add_event("no_mail"); break;
@@ -426,9 +466,17 @@ void LogJoiner::apply_milter_header(MailRecord &r, const SendmailLine &l, Stack:
     return;
   if (!r.spamd.present || r.spamd.source == "milter")
     r.spamd = from_header;
+  // spamd reads "(unknown)" for a message without a Message-ID, to which
+  // sendmail then adds one naming the queue id: only such a message can be
+  // the one a check without Message-ID was about.
+  if (r.spamd.source == "spamd" || !msgid_added_by_sendmail(r))
+    return;
+  score_index_[score_key(h.name, from_header)] = h.name + kMessageTag + r.qid;
   // A spamd check that could not name its message (mid unknown) joins the
   // message whose milter reports the same score and tests.
   Entry *check = take_waiting_check(score_key(h.name, from_header));
+  if (!check)
+    return;
   make_key(key_, h.name, kMessageTag, r.qid);
   Entry *message = stack_.find(key_);
   if (check && message && join_spamd(*check, *message))
@@ -516,11 +564,25 @@ void LogJoiner::finish_spamd_check(Entry &check, Stack::HostState &h) {
       }
     }
   }
+  if (r.msgid.empty() || r.msgid.front() != '<') {
+    // No Message-ID: the message may already show the same score and tests.
+    auto it = score_index_.find(score_key(h.name, r.spamd));
+    if (it != score_index_.end() && r.spamd.has_score) {
+      Entry *m = stack_.find(it->second);
+      if (m && m->value.spamd.source != "spamd" && join_spamd(check, *m)) {
+        score_index_.erase(it);
+        ++stats_.spamd_joined_by_score;
+        return;
+      }
+    }
+  }
   std::string waiting_key = h.name + kWaitingTag + std::to_string(++spamd_seq_);
+  MailRecord value = std::move(r);
+  std::int64_t last = check.last;
+  stack_.erase(check); // before create(), which may make room by evicting
   Entry &w = stack_.create(h, waiting_key);
-  w.value = std::move(r);
-  w.last = check.last;
-  stack_.erase(check);
+  w.value = std::move(value);
+  w.last = last;
   stack_.touch(w, w.last, true); // waits `linger` for its message
   if (!w.value.msgid.empty() && w.value.msgid.front() == '<')
     spamd_waiting_[h.name + kWaitingTag + w.value.msgid].push_back(waiting_key);
@@ -571,6 +633,11 @@ void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
         spamd_waiting_.erase(it);
     }
   }
+  if (r.spamd.present && r.kind == RecordKind::kMessage) {
+    auto it = score_index_.find(score_key(r.host, r.spamd));
+    if (it != score_index_.end() && it->second == e.key)
+      score_index_.erase(it);
+  }
   if (r.lines == 0)
     return; // a session whose lines went to its messages, or a joined check
   if (r.kind == RecordKind::kMessage && !r.saw_from && r.rcpts.empty() &&
@@ -591,6 +658,7 @@ void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
     case Stack::Reason::kComplete: r.incomplete = "unjoined"; break;
     }
   }
+  std::sort(r.other_pids.begin(), r.other_pids.end());
   ++stats_.records;
   ++(r.kind == RecordKind::kMessage   ? stats_.messages
      : r.kind == RecordKind::kSession ? stats_.sessions

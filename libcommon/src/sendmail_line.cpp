@@ -283,6 +283,13 @@ bool is_balanced(string_view text) {
 }
 
 // ruleset=R, arg1=A[, arg2=B], relay=REL, reject=... | discard | quarantine=...
+// More than one occurrence of a field marker: the line holds field-like
+// text that is not sendmail's, so which occurrence is real is unknowable.
+bool repeats(string_view text, string_view marker) {
+  std::size_t first = text.find(marker);
+  return first != string_view::npos && text.find(marker, first + 1) != string_view::npos;
+}
+
 void parse_ruleset(string_view text, SendmailLine &l) {
   l.kind = SendmailKind::kRuleset;
   string_view rest = text.substr(8);
@@ -339,6 +346,11 @@ void parse_ruleset(string_view text, SendmailLine &l) {
     // Attacker text broke the field structure: keep the line, trust nothing.
     l.client = {};
     l.reject_text = rest;
+  }
+  // Two relay fields: one of them is text a sender or a PTR record wrote.
+  if (repeats(text, ", relay=")) {
+    l.client = {};
+    return;
   }
   if (l.ruleset == "check_relay" && !l.client.addr && !l.arg2.empty()) {
     auto a = IpAddress::parse(l.arg2);
@@ -622,6 +634,10 @@ SendmailParse parse_sendmail_message(string_view message) {
   l.text = text;
   if (parse_message_body(text, l)) {
     out.ok = true;
+    // A part of a line sendmail split ("QID[2]:") is cut at an arbitrary
+    // byte: the relay= a part shows may be the tail of attacker text.
+    if (l.split_part > 0)
+      l.client = {};
   } else if (!l.qid.empty()) {
     l.kind = SendmailKind::kOther;
     out.ok = true;

@@ -14,6 +14,7 @@ namespace spamflow::logjoin {
 
 namespace {
 
+constexpr int kReadyGraceMs = 300;
 volatile std::sig_atomic_t g_stop = 0;
 volatile std::sig_atomic_t g_report = 0;
 
@@ -99,8 +100,7 @@ private:
       if (g_stop)
         return kExOk;
       if (!reader.ready()) {
-        // Nothing to read: hand over what is complete before blocking.
-        joiner_.emit_ready();
+        // Nothing to read: hand over what is written before blocking.
         out_.flush();
         wait_for_input(reader);
         continue;
@@ -127,6 +127,12 @@ private:
   // Waits for input; each --idle period without any moves the log clocks
   // on, so records still expire while a live log is quiet.
   void wait_for_input(LineReader &reader) {
+    // A short grace lets the rest of a burst (the next line of the same
+    // message) arrive before complete records leave.
+    if (reader.wait(kReadyGraceMs))
+      return;
+    joiner_.emit_ready();
+    out_.flush();
     int waited = 0;
     while (!g_stop && !g_report) {
       if (reader.wait(1000))

@@ -63,8 +63,10 @@ public:
     return it == entries_.end() ? nullptr : &it->second;
   }
 
-  // Creates a pending entry (the key must not exist).
+  // Creates a pending entry (the key must not exist); makes room first so
+  // the store never holds more than its cap.
   Entry &create(HostState &h, std::string key) {
+    enforce_cap(max_ > 0 ? max_ - 1 : 0);
     auto [it, inserted] = entries_.try_emplace(key);
     Entry &e = it->second;
     e.key = std::move(key);
@@ -115,8 +117,9 @@ public:
         release(*h->pending.front(), Reason::kFlush);
   }
   // Keeps the store under the cap, oldest first.
-  void enforce_cap() {
-    while (entries_.size() > max_) {
+  void enforce_cap() { enforce_cap(max_); }
+  void enforce_cap(std::size_t limit) {
+    while (entries_.size() > limit) {
       Entry *oldest = nullptr;
       for (auto &[name, h] : hosts_)
         for (Queue *q : {&h->ready, &h->pending})

@@ -75,7 +75,9 @@ private:
   bool join_spamd(Entry &check, Entry &message);
   void try_join_pending_spamd_by_mid(Entry &message, Stack::HostState &h);
   void link_handoff(const MailRecord &sender, std::string_view qid);
-  void remember_link(const std::string &key, LinkInfo link);
+  void take_smtp_pid(MailRecord &r, std::int64_t pid);
+  void remember_link(const std::string &key, LinkInfo link, std::int64_t now);
+  void prune_links(std::int64_t now);
   void on_emit(Entry &e, Stack::Reason why);
   void settle(Entry &e, const SyslogLine &line);
 
@@ -91,9 +93,11 @@ private:
   // waiting for their message, oldest first.
   std::unordered_map<std::string, std::deque<std::string>> spamd_waiting_;
   Entry *take_waiting_check(const std::string &index_key);
+  // host+score+tests of a milter X-Spam-Status -> the message that has it.
+  std::unordered_map<std::string, std::string> score_index_;
   // Links seen before the record they point to exists: (host+)qid -> link.
   std::unordered_map<std::string, LinkInfo> pending_links_;
-  std::deque<std::string> pending_link_order_;
+  std::deque<std::pair<std::string, std::int64_t>> pending_link_order_; // key, log time
   std::uint64_t spamd_seq_ = 0;
   std::string key_; // scratch
 };
