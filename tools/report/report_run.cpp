@@ -1,0 +1,165 @@
+#include "report_run.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fcntl.h>
+#include <filesystem>
+#include <optional>
+#include <unistd.h>
+
+#include "spamflow/ban_store.hpp"
+#include "spamflow/diagnostics.hpp"
+#include "spamflow/json_lines.hpp"
+#include "spamflow/net_table.hpp"
+#include "spamflow/report_period.hpp"
+#include "spamflow/report_query.hpp"
+#include "spamflow/report_writer.hpp"
+
+namespace spamflow::report {
+
+namespace {
+
+// Loads records into an in-memory store, for `--input`.
+Result<BanStore> load_records(const std::string &path, Diagnostics &diag) {
+  int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(path + ": cannot open");
+  auto store = BanStore::open(":memory:");
+  if (!store) return make_error(store.error());
+  JsonLineReader reader(fd, path == "-" ? "stdin" : path, diag);
+  JsonLine line;
+  StoredRecord rec;
+  while (reader.next(line)) {
+    if (auto ok = read_stored_record(line.object, rec); !ok) {
+      diag.warn(reader.name() + ":" + std::to_string(line.line_no), ok.error());
+      continue;
+    }
+    if (auto ok = store->add_record(rec); !ok) return make_error(ok.error());
+  }
+  if (fd != 0) ::close(fd);
+  if (auto ok = store->commit(); !ok) return make_error(ok.error());
+  return store;
+}
+
+// A database that banwrite wrote: present, and of a schema we read.
+Result<Db> open_database(const std::string &path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return make_error(path + ": no such database");
+  auto db = Db::open(path);
+  if (!db) return make_error(db.error());
+  int version = db->user_version();
+  if (version == 0)
+    return make_error(path + ": not a spamflow database (no schema; run banwrite first)");
+  if (version < 0 || version > BanStore::kSchemaVersion)
+    return make_error(path + ": schema version " + std::to_string(version) +
+                      " is not one this report reads");
+  return db;
+}
+
+std::int64_t bucket_seconds(const std::string &name) {
+  if (name == "minute") return 60;
+  if (name == "hour") return 3600;
+  if (name == "day") return 86400;
+  return 0;
+}
+
+Result<bool> write_output(const std::string &path, const std::string &text) {
+  FILE *f = path.empty() ? stdout : std::fopen(path.c_str(), "wb");
+  if (!f) return make_error(path + ": cannot create");
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = (f == stdout ? std::fflush(f) : std::fclose(f)) == 0 && ok;
+  if (!ok) return make_error((path.empty() ? std::string("stdout") : path) + ": write error");
+  return true;
+}
+
+} // namespace
+
+int run(const Options &o) {
+  Diagnostics diag("report");
+  ReportOptions ro;
+  ro.now = static_cast<std::int64_t>(std::time(nullptr));
+  ZoneConverter zone(o.tz);
+  if (!o.tz.empty() && !zone.ok()) {
+    diag.error("--tz " + o.tz + ": " + zone.error());
+    return kExUsage;
+  }
+  for (auto [text, bound, has, end] : {std::tuple{&o.since, &ro.since, &ro.has_since, false},
+                                       std::tuple{&o.until, &ro.until, &ro.has_until, true}}) {
+    if (text->empty()) continue;
+    auto t = parse_report_time(*text, ro.now, zone, end);
+    if (!t) {
+      diag.error(t.error());
+      return kExUsage;
+    }
+    *bound = *t;
+    *has = true;
+  }
+  if (!o.tz.empty()) {
+    ro.zone = &zone;
+    ro.tz = o.tz;
+  }
+  ro.reports = o.reports;
+  ro.top = o.top;
+  ro.bucket_s = bucket_seconds(o.bucket);
+
+  std::optional<NetTable> table;
+  if (!o.table.empty()) {
+    auto t = NetTable::open(o.table);
+    if (!t) {
+      diag.error(t.error());
+      return kExNoInput;
+    }
+    table.emplace(std::move(*t));
+    ro.table = &*table;
+  }
+  if (isatty(2))
+    ro.progress = [](std::int64_t n) {
+      std::fprintf(stderr, "\rreport: %lld records…", static_cast<long long>(n));
+    };
+
+  std::optional<BanStore> store;
+  std::optional<Db> opened;
+  Db *db = nullptr;
+  if (!o.input.empty()) {
+    auto s = load_records(o.input, diag);
+    if (!s) {
+      diag.error(s.error());
+      return kExNoInput;
+    }
+    store.emplace(std::move(*s));
+    db = &store->db();
+  } else {
+    auto d = open_database(o.db);
+    if (!d) {
+      diag.error(d.error());
+      return kExNoInput;
+    }
+    opened.emplace(std::move(*d));
+    db = &*opened;
+  }
+  auto report = build_report(*db, ro);
+  if (ro.progress) std::fprintf(stderr, "\r\x1b[K");
+  if (!report) {
+    diag.error(report.error());
+    return kExSoftware;
+  }
+  if (!o.input.empty()) report->database = o.input == "-" ? "stdin" : o.input;
+  const char *no_color = std::getenv("NO_COLOR");
+  WriterOptions wo;
+  wo.color = o.output.empty() && isatty(1) && (no_color == nullptr || *no_color == '\0');
+  wo.width = o.width;
+  auto writer = make_report_writer(o.format, wo);
+  if (!writer) {
+    diag.error("format " + o.format + " is not available");
+    return kExUsage;
+  }
+  std::string out;
+  writer->write(*report, out);
+  if (auto ok = write_output(o.output, out); !ok) {
+    diag.error(ok.error());
+    return kExIoErr;
+  }
+  return kExOk;
+}
+
+} // namespace spamflow::report
