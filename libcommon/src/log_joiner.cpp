@@ -89,6 +89,10 @@ void set_client(ClientInfo &c, const RelayField &f) {
   c.present = true;
 }
 
+// A local submission and the MTA's copy of it share a Message-ID; only the
+// copy an MTA daemon received from a client went through milter and spamd.
+bool went_through_milter(const MailRecord &r) { return !r.daemon.empty() || r.client.ip; }
+
 bool msgid_added_by_sendmail(const MailRecord &r) {
   return r.msgid.empty() || r.msgid.find(r.qid) != std::string::npos;
 }
@@ -321,7 +325,7 @@ void LogJoiner::link_handoff(const MailRecord &sender, string_view qid) {
   LinkInfo link{"handoff_from", sender.qid, sender.host};
   bool found = false;
   stack_.for_each_host([&](Stack::HostState &h) {
-    if (found || h.name == sender.host)
+    if (found)
       return;
     std::string key;
     make_key(key, h.name, kMessageTag, qid);
@@ -374,9 +378,8 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
     // A local submission and the MTA's copy of it share a Message-ID; only
     // the copy an MTA daemon received went through the milter and spamd.
     if (!r.msgid.empty()) {
-      auto [it, inserted] = msgid_index_.try_emplace(h.name + kMessageTag + r.msgid);
-      if (inserted || !r.daemon.empty())
-        it->second = h.name + kMessageTag + r.qid;
+      if (went_through_milter(r))
+        msgid_index_[h.name + kMessageTag + r.msgid] = h.name + kMessageTag + r.qid;
     }
     break;
   case SendmailKind::kTo:
@@ -417,8 +420,13 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
                 : t.substr(0, 17) == "return to sender" ? "dsn_return"
                                                        : "dsn");
     r.links.push_back({"dsn", std::string(l.qid2), ""});
-    remember_link(h.name + kDsnLinkTag + std::string(l.qid2), {"dsn_of", r.qid, ""},
-                  r.last.epoch_s);
+    std::string child_key;
+    make_key(child_key, h.name, kMessageTag, l.qid2);
+    if (Entry *child = stack_.find(child_key)) // its lines may come first
+      child->value.links.push_back({"dsn_of", r.qid, ""});
+    else
+      remember_link(h.name + kDsnLinkTag + std::string(l.qid2), {"dsn_of", r.qid, ""},
+                    r.last.epoch_s);
     break;
   }
   case SendmailKind::kNoMail: r.add_event("no_mail"); break;
@@ -471,7 +479,7 @@ void LogJoiner::apply_milter_header(MailRecord &r, const SendmailLine &l, Stack:
   // the one a check without Message-ID was about.
   if (r.spamd.source == "spamd" || !msgid_added_by_sendmail(r))
     return;
-  score_index_[score_key(h.name, from_header)] = h.name + kMessageTag + r.qid;
+  score_index_[score_key(h.name, from_header)].push_back(h.name + kMessageTag + r.qid);
   // A spamd check that could not name its message (mid unknown) joins the
   // message whose milter reports the same score and tests.
   Entry *check = take_waiting_check(score_key(h.name, from_header));
@@ -484,9 +492,28 @@ void LogJoiner::apply_milter_header(MailRecord &r, const SendmailLine &l, Stack:
 }
 
 void LogJoiner::try_join_pending_spamd_by_mid(Entry &message, Stack::HostState &h) {
+  if (!went_through_milter(message.value))
+    return;
   Entry *check = take_waiting_check(h.name + kWaitingTag + message.value.msgid);
   if (check && join_spamd(*check, message))
     ++stats_.spamd_joined_by_mid;
+}
+
+// The oldest message showing these score and tests that has no check yet.
+LogJoiner::Entry *LogJoiner::take_scored_message(const std::string &index_key) {
+  auto it = score_index_.find(index_key);
+  if (it == score_index_.end())
+    return nullptr;
+  Entry *m = nullptr;
+  while (!m && !it->second.empty()) {
+    m = stack_.find(it->second.front());
+    it->second.pop_front();
+    if (m && m->value.spamd.source == "spamd")
+      m = nullptr;
+  }
+  if (it->second.empty())
+    score_index_.erase(it);
+  return m;
 }
 
 LogJoiner::Entry *LogJoiner::take_waiting_check(const std::string &index_key) {
@@ -566,14 +593,10 @@ void LogJoiner::finish_spamd_check(Entry &check, Stack::HostState &h) {
   }
   if (r.msgid.empty() || r.msgid.front() != '<') {
     // No Message-ID: the message may already show the same score and tests.
-    auto it = score_index_.find(score_key(h.name, r.spamd));
-    if (it != score_index_.end() && r.spamd.has_score) {
-      Entry *m = stack_.find(it->second);
-      if (m && m->value.spamd.source != "spamd" && join_spamd(check, *m)) {
-        score_index_.erase(it);
-        ++stats_.spamd_joined_by_score;
-        return;
-      }
+    Entry *m = r.spamd.has_score ? take_scored_message(score_key(h.name, r.spamd)) : nullptr;
+    if (m && join_spamd(check, *m)) {
+      ++stats_.spamd_joined_by_score;
+      return;
     }
   }
   std::string waiting_key = h.name + kWaitingTag + std::to_string(++spamd_seq_);
@@ -635,8 +658,11 @@ void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
   }
   if (r.spamd.present && r.kind == RecordKind::kMessage) {
     auto it = score_index_.find(score_key(r.host, r.spamd));
-    if (it != score_index_.end() && it->second == e.key)
-      score_index_.erase(it);
+    if (it != score_index_.end()) {
+      std::erase(it->second, e.key);
+      if (it->second.empty())
+        score_index_.erase(it);
+    }
   }
   if (r.lines == 0)
     return; // a session whose lines went to its messages, or a joined check
@@ -657,6 +683,13 @@ void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
     case Stack::Reason::kFlush: r.incomplete = flush_reason_; ++stats_.incomplete_flush; break;
     case Stack::Reason::kComplete: r.incomplete = "unjoined"; break;
     }
+  }
+  if (!r.saw_from && !r.other_pids.empty()) {
+    // No SMTP session in view: name the lowest process, whatever came first.
+    r.other_pids.push_back(r.pid);
+    std::sort(r.other_pids.begin(), r.other_pids.end());
+    r.pid = r.other_pids.front();
+    r.other_pids.erase(r.other_pids.begin());
   }
   std::sort(r.other_pids.begin(), r.other_pids.end());
   ++stats_.records;

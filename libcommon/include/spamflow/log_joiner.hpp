@@ -94,7 +94,8 @@ private:
   std::unordered_map<std::string, std::deque<std::string>> spamd_waiting_;
   Entry *take_waiting_check(const std::string &index_key);
   // host+score+tests of a milter X-Spam-Status -> the message that has it.
-  std::unordered_map<std::string, std::string> score_index_;
+  std::unordered_map<std::string, std::deque<std::string>> score_index_;
+  Entry *take_scored_message(const std::string &index_key);
   // Links seen before the record they point to exists: (host+)qid -> link.
   std::unordered_map<std::string, LinkInfo> pending_links_;
   std::deque<std::pair<std::string, std::int64_t>> pending_link_order_; // key, log time
