@@ -54,13 +54,14 @@ Result<bool> read_source(const std::string &path, const std::string &kind, bool 
   return true;
 }
 
-} // namespace
+// One importer per input kind: parse a line, hand the entry to the builder.
+struct Importer {
+  NetTableBuilder &builder;
+  NetImportStats &stats;
+  Diagnostics &diag;
+  bool strict;
 
-Result<NetImportStats> import_net_table(const NetImportOptions &opt, const std::string &table_path,
-                                        Diagnostics &diag) {
-  NetTableBuilder builder;
-  NetImportStats stats;
-  for (const std::string &path : opt.rir) {
+  Result<bool> rir(const std::string &path) {
     RirStatsParser parser;
     RegistryEntry entry;
     auto handle = [&](std::string_view line, SourceInfo &src) -> std::string {
@@ -72,11 +73,11 @@ Result<NetImportStats> import_net_table(const NetImportOptions &opt, const std::
       }
       return "";
     };
-    Result<bool> ok = read_source(path, "rir", opt.strict, handle, builder, stats, diag,
-                                  [&] { return parser.file_date(); });
-    if (!ok) return make_error(ok.error());
+    return read_source(path, "rir", strict, handle, builder, stats, diag,
+                       [&] { return parser.file_date(); });
   }
-  for (const std::string &path : opt.pfx2as) {
+
+  Result<bool> pfx2as(const std::string &path) {
     RouteEntry route;
     auto handle = [&](std::string_view line, SourceInfo &src) -> std::string {
       Result<bool> r = parse_pfx2as_line(line, route);
@@ -87,10 +88,10 @@ Result<NetImportStats> import_net_table(const NetImportOptions &opt, const std::
       }
       return "";
     };
-    Result<bool> ok = read_source(path, "pfx2as", opt.strict, handle, builder, stats, diag, {});
-    if (!ok) return make_error(ok.error());
+    return read_source(path, "pfx2as", strict, handle, builder, stats, diag, {});
   }
-  for (const std::string &path : opt.ip2asn) {
+
+  Result<bool> ip2asn(const std::string &path) {
     RangeRouteEntry range;
     auto handle = [&](std::string_view line, SourceInfo &src) -> std::string {
       Result<bool> r = parse_ip2asn_line(line, range);
@@ -101,10 +102,10 @@ Result<NetImportStats> import_net_table(const NetImportOptions &opt, const std::
       }
       return "";
     };
-    Result<bool> ok = read_source(path, "ip2asn", opt.strict, handle, builder, stats, diag, {});
-    if (!ok) return make_error(ok.error());
+    return read_source(path, "ip2asn", strict, handle, builder, stats, diag, {});
   }
-  for (const std::string &path : opt.drop) {
+
+  Result<bool> drop(const std::string &path) {
     DropListParser parser;
     DropEntry prefix;
     std::uint32_t asn = 0;
@@ -119,17 +120,39 @@ Result<NetImportStats> import_net_table(const NetImportOptions &opt, const std::
       if (*r != DropLine::kSkipped) ++src.entries;
       return "";
     };
-    Result<bool> ok = read_source(path, "drop", opt.strict, handle, builder, stats, diag,
-                                  [&] { return parser.date(); });
-    if (!ok) return make_error(ok.error());
+    return read_source(path, "drop", strict, handle, builder, stats, diag,
+                       [&] { return parser.date(); });
   }
-  if (!opt.mmdb.empty()) {
-    Result<std::uint64_t> n = import_mmdb(opt.mmdb, builder, diag);
+
+  Result<bool> mmdb(const std::string &path) {
+    Result<std::uint64_t> n = import_mmdb(path, builder, diag);
     if (!n) return make_error(n.error());
     stats.files += 1;
     stats.entries += *n;
-    builder.add_source({"mmdb", opt.mmdb, file_mtime(opt.mmdb), *n, 0});
+    builder.add_source({"mmdb", path, file_mtime(path), *n, 0});
+    return true;
   }
+};
+
+} // namespace
+
+Result<NetImportStats> import_net_table(const NetImportOptions &opt, const std::string &table_path,
+                                        Diagnostics &diag) {
+  NetTableBuilder builder;
+  NetImportStats stats;
+  Importer imp{builder, stats, diag, opt.strict};
+  using Step = Result<bool> (Importer::*)(const std::string &);
+  const std::pair<const std::vector<std::string> *, Step> steps[] = {
+      {&opt.rir, &Importer::rir},
+      {&opt.pfx2as, &Importer::pfx2as},
+      {&opt.ip2asn, &Importer::ip2asn},
+      {&opt.drop, &Importer::drop},
+  };
+  for (const auto &[paths, step] : steps)
+    for (const std::string &path : *paths)
+      if (Result<bool> ok = (imp.*step)(path); !ok) return make_error(ok.error());
+  if (!opt.mmdb.empty())
+    if (Result<bool> ok = imp.mmdb(opt.mmdb); !ok) return make_error(ok.error());
   Result<BuildStats> built = builder.write(table_path);
   if (!built) return make_error(built.error());
   stats.table = *built;
