@@ -173,12 +173,7 @@ void JsonWriter::set_has_items(std::size_t level, bool v) {
   deep_items_[level - 64] = v;
 }
 
-void JsonWriter::separate() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (depth_ == 0) return; // top level: values are the caller's business
+void JsonWriter::separate_deep() {
   if (has_items(depth_ - 1))
     out_ += ',';
   else

@@ -40,7 +40,8 @@ LineReader::Status LineReader::next(std::string_view &line) {
   truncated_ = false;
   for (;;) {
     const char *start = buf_.data() + begin_;
-    const void *nl = std::memchr(start, '\n', end_ - begin_);
+    const void *nl = known_newline_ ? known_newline_ : std::memchr(start, '\n', end_ - begin_);
+    known_newline_ = nullptr;
     if (nl) {
       std::size_t len = static_cast<const char *>(nl) - start;
       begin_ += len + 1;
@@ -95,7 +96,11 @@ LineReader::Status LineReader::next(std::string_view &line) {
 }
 
 bool LineReader::ready() {
-  if (eof_ || std::memchr(buf_.data() + begin_, '\n', end_ - begin_))
+  if (eof_)
+    return true;
+  known_newline_ =
+      static_cast<const char *>(std::memchr(buf_.data() + begin_, '\n', end_ - begin_));
+  if (known_newline_)
     return true;
   return wait(0);
 }

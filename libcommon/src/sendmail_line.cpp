@@ -540,6 +540,17 @@ bool looks_like_qid(string_view text) {
 namespace {
 
 bool parse_message_body(string_view text, SendmailLine &l) {
+  if (text.empty())
+    return false;
+  // The two most common kinds first, without a chain of comparisons.
+  if (text[0] == 't' && text.substr(0, 3) == "to=") {
+    parse_to(text, l);
+    return true;
+  }
+  if (text[0] == 'M' && text.substr(0, 8) == "Milter (") {
+    parse_milter(text, l);
+    return true;
+  }
   if (text.substr(0, 5) == "from=")
     parse_from(text, l);
   else if (text.substr(0, 3) == "to=")

@@ -91,7 +91,27 @@ public:
   std::size_t depth() const { return depth_; }
 
 private:
-  void separate(); // writes the comma before a new element when needed
+  // Writes the comma before a new element when needed. Inline: it runs once
+  // per value written, on logjoin's hot path.
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (depth_ == 0)
+      return; // top level: values are the caller's business
+    std::size_t level = depth_ - 1;
+    if (level < 64) {
+      const std::uint64_t bit = std::uint64_t{1} << level;
+      if (shallow_items_ & bit)
+        out_ += ',';
+      else
+        shallow_items_ |= bit;
+      return;
+    }
+    separate_deep();
+  }
+  void separate_deep();
   void open(char bracket);
   void close(char bracket);
   bool has_items(std::size_t level) const;

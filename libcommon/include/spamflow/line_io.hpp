@@ -34,6 +34,7 @@ private:
   std::size_t max_line_;
   std::string buf_;
   std::size_t begin_ = 0, end_ = 0;
+  const char *known_newline_ = nullptr; // found by ready(), used by next()
   bool eof_ = false, truncated_ = false, skipping_ = false;
   std::uint64_t line_no_ = 0;
   int errno_ = 0;
