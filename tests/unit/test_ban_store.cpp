@@ -8,7 +8,6 @@
 #include <string>
 #include <unordered_map>
 
-#include "spamflow/ban_backend.hpp"
 #include "spamflow/ban_store.hpp"
 
 using namespace spamflow;
@@ -163,19 +162,4 @@ TEST_CASE("a database from a newer banwrite is refused", "[banstore]") {
   auto junk = dir.file("junk.db");
   std::ofstream(junk) << "this is not a database, but long enough to look like one.....\n";
   CHECK_FALSE(BanStore::open(junk).ok());
-}
-
-TEST_CASE("the CIDR list backend rewrites its file atomically, sorted", "[banstore]") {
-  TempDir dir;
-  CidrListBackend list(dir.file("bans.txt"));
-  std::vector<IpNetwork> active = {IpNetwork::parse("2001:db8::/48").value(),
-                                   IpNetwork::parse("203.0.113.0/24").value(),
-                                   IpNetwork::parse("198.51.100.7/32").value()};
-  REQUIRE(list.apply({}, active));
-  std::ifstream in(dir.file("bans.txt"));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  CHECK(text == "198.51.100.7/32\n203.0.113.0/24\n2001:db8::/48\n");
-  CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
-                      std::filesystem::directory_iterator()) == 1); // no temp file left
-  CHECK_FALSE(CidrListBackend(dir.file("no/such/dir/bans.txt")).apply({}, active));
 }

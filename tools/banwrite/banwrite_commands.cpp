@@ -1,4 +1,5 @@
 // The manual commands (ban, unban, list, expire) and what all commands share.
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -45,6 +46,14 @@ Result<Loaded> load(const Options &o) {
   return l;
 }
 
+// Resyncs every configured backend from the policy's active bans.
+int apply_all(const Options &o, const BanPolicy &policy, std::int64_t now) {
+  BackendSet backends = make_backends(o);
+  std::vector<BanEvent> none;
+  int failed = backends.apply(none, active_entries(policy), now);
+  return failed == 0 ? kExOk : kExUnavailable;
+}
+
 // Stores, announces and applies the events of one command.
 int finish(const Options &o, Loaded &l, const std::vector<BanEvent> &events, std::int64_t now) {
   for (const BanEvent &e : events)
@@ -62,18 +71,9 @@ int finish(const Options &o, Loaded &l, const std::vector<BanEvent> &events, std
     text += '\n';
   }
   std::fputs(text.c_str(), stdout);
-  if (o.dry_run || events.empty()) return kExOk;
-  std::vector<IpNetwork> active;
-  for (const auto &[net, ban] : l.policy.active())
-    active.insert(active.end(), ban.pieces.begin(), ban.pieces.end());
-  int rc = kExOk;
-  for (auto &b : make_backends(o))
-    if (auto ok = b->apply(events, active); !ok) {
-      std::fprintf(stderr, "banwrite: %s: %s (the bans are stored)\n",
-                   std::string(b->name()).c_str(), ok.error().c_str());
-      rc = kExUnavailable;
-    }
-  return rc;
+  std::fflush(stdout);
+  if (events.empty()) return kExOk;
+  return apply_all(o, l.policy, now);
 }
 
 Result<IpNetwork> target_of(const Options &o) {
@@ -96,13 +96,43 @@ void append_ban_event_json(std::string &out, const BanEvent &e) {
   w.end_object();
 }
 
-std::vector<std::unique_ptr<BanBackend>> make_backends(const Options &o) {
+BackendSet make_backends(const Options &o) {
   std::vector<std::unique_ptr<BanBackend>> out;
-  if (!o.list_file.empty()) out.push_back(std::make_unique<CidrListBackend>(o.list_file));
+  bool list = !o.list_file.empty();
+  for (const std::string &name : o.apply) {
+    if (name == "nft") out.push_back(make_nft_backend(o.nft_table, o.nft_set));
+    if (name == "ipset") out.push_back(make_ipset_backend(o.ipset_name));
+    if (name == "access") out.push_back(make_access_backend(o.access_file, o.access_value));
+    if (name == "rbldnsd") out.push_back(make_rbldnsd_backend(o.rbldnsd_file));
+    if (name == "list") list = true;
+  }
+  if (list) out.push_back(std::make_unique<CidrListBackend>(o.list_file));
+  auto report = [](std::string_view backend, const std::string &message) {
+    std::fprintf(stderr, "banwrite: %.*s: %s\n", static_cast<int>(backend.size()), backend.data(),
+                 message.c_str());
+  };
+  auto print_plan = [](std::string_view, const std::string &text) {
+    std::fputs(text.c_str(), stderr);
+  };
+  return BackendSet(std::move(out), o.dry_run, report, print_plan);
+}
+
+std::vector<BanEntry> active_entries(const BanPolicy &policy) {
+  std::vector<BanEntry> out;
+  for (const auto &[net, ban] : policy.active())
+    for (const IpNetwork &piece : ban.pieces)
+      out.push_back({piece, ban.network, ban.until});
+  std::sort(out.begin(), out.end(),
+            [](const BanEntry &a, const BanEntry &b) { return a.target < b.target; });
   return out;
 }
 
 Result<bool> finish_options(Options &o) {
+  for (const std::string &name : o.apply)
+    if (name != "nft" && name != "ipset" && name != "access" && name != "rbldnsd" && name != "list")
+      return make_error("--apply '" + name + "': not one of nft, ipset, access, rbldnsd, list");
+  bool wants_list = std::find(o.apply.begin(), o.apply.end(), "list") != o.apply.end();
+  if (wants_list && o.list_file.empty()) return make_error("--apply list needs --list-file");
   o.policy.allow.clear();
   if (o.allow.empty()) o.policy.allow = default_allowlist();
   for (const std::string &a : o.allow) {
@@ -176,6 +206,15 @@ int run_expire(const Options &o) {
   std::vector<BanEvent> events;
   l->policy.expire(now, events);
   return finish(o, *l, events, now);
+}
+
+int run_restore(const Options &o) {
+  auto l = load(o);
+  if (!l) {
+    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
+    return kExCantCreat;
+  }
+  return apply_all(o, l->policy, std::time(nullptr));
 }
 
 int run_list(const Options &o) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -48,9 +49,10 @@ public:
       diag_.error(opts_.db + ": " + c.error());
       rc = kExIoErr;
     }
-    apply_backends();
+    bool applied = apply_backends();
     out_.flush();
     if (opts_.stats) print_stats();
+    if (rc == kExOk && !applied) rc = kExUnavailable;
     return rc != kExOk ? rc : (out_.ok() ? kExOk : kExIoErr);
   }
 
@@ -153,20 +155,15 @@ private:
     return true;
   }
 
-  void apply_backends() {
-    if (pending_.empty() || opts_.dry_run || backends_.empty()) return;
-    std::vector<IpNetwork> active;
-    for (const auto &[net, ban] : policy_.active())
-      active.insert(active.end(), ban.pieces.begin(), ban.pieces.end());
-    bool all_ok = true;
-    for (auto &b : backends_)
-      if (auto ok = b->apply(pending_, active); !ok) {
-        // The bans stay in the database; the next apply retries.
-        ++counters_.backend_errors;
-        all_ok = false;
-        diag_.warn(std::string(b->name()), ok.error());
-      }
-    if (all_ok) pending_.clear();
+  // Pending changes go to every backend; a failed backend stays dirty and
+  // is resynced from the active bans later (BackendSet).
+  bool apply_backends() {
+    if (backends_.empty() || (pending_.empty() && !backends_.any_dirty())) return true;
+    std::int64_t now = now_ > 0 ? now_ : static_cast<std::int64_t>(std::time(nullptr));
+    int failed = backends_.apply(pending_, active_entries(policy_), now);
+    pending_.clear();
+    counters_.backend_errors += static_cast<std::uint64_t>(failed);
+    return failed == 0;
   }
 
   void print_stats() const {
@@ -189,7 +186,7 @@ private:
   OutputBuffer out_;
   BanStore store_;
   BanPolicy policy_;
-  std::vector<std::unique_ptr<BanBackend>> backends_;
+  BackendSet backends_;
   std::unique_ptr<NetTable> table_;
   StoredRecord record_;
   std::vector<BanEvent> events_, pending_;

@@ -15,7 +15,11 @@ struct Options {
   std::string db = BanStore::kDefaultPath;
   std::vector<std::string> allow; // empty: default_allowlist()
   std::string list_file;          // CIDR list backend, "" = none
-  std::string net_table;          // NetTable for records without "net", "" = none
+  std::vector<std::string> apply; // nft, ipset, access, rbldnsd, list
+  std::string nft_table = "spamflow", nft_set = "banned", ipset_name = "spamflow";
+  std::string access_file = "/etc/mail/access", access_value = "REJECT";
+  std::string rbldnsd_file = "/var/lib/rbldnsd/spamflow";
+  std::string net_table; // NetTable for records without "net", "" = none
   bool dry_run = false;
   bool stats = false;
   BanPolicyOptions policy;
@@ -29,7 +33,8 @@ struct Options {
   bool json = false;
 };
 
-// Fills the policy's allowlist and durations from the text options.
+// Fills the policy's allowlist and durations from the text options and
+// checks the --apply names.
 Result<bool> finish_options(Options &o);
 
 // Each returns the process exit code (sysexits).
@@ -38,9 +43,15 @@ int run_ban(const Options &o);
 int run_unban(const Options &o);
 int run_list(const Options &o);
 int run_expire(const Options &o);
+int run_restore(const Options &o);
 
 // Shared by the commands.
 void append_ban_event_json(std::string &out, const BanEvent &e);
-std::vector<std::unique_ptr<BanBackend>> make_backends(const Options &o);
+// The configured backends, all dirty (the first apply resyncs them). Errors
+// and notes go to stderr as "banwrite: <backend>: message"; --dry-run
+// prints each plan on stderr instead of running it.
+BackendSet make_backends(const Options &o);
+// Every active target of the policy, sorted, for BackendSet::apply.
+std::vector<BanEntry> active_entries(const BanPolicy &policy);
 
 } // namespace spamflow::banwrite

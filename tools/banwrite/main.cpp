@@ -17,9 +17,21 @@ int main(int argc, char **argv) {
   app.add_option("--db", o.db, "SQLite database")->capture_default_str();
   app.add_option("--allow", o.allow, "Allowlisted CIDRs, replacing the default list")
       ->delimiter(',');
+  app.add_option("--apply", o.apply, "Backends: nft, ipset, access, rbldnsd, list")->delimiter(',');
   app.add_option("--list-file", o.list_file, "Write active bans as a CIDR list to this file");
+  app.add_option("--nft-table", o.nft_table, "nftables table (family inet)")->capture_default_str();
+  app.add_option("--nft-set", o.nft_set, "nftables set name; _v4 and _v6 are appended")
+      ->capture_default_str();
+  app.add_option("--ipset-name", o.ipset_name, "ipset set name; _v4 and _v6 are appended")
+      ->capture_default_str();
+  app.add_option("--access-file", o.access_file, "sendmail access map text file")
+      ->capture_default_str();
+  app.add_option("--access-value", o.access_value, "Right-hand side of access map entries")
+      ->capture_default_str();
+  app.add_option("--rbldnsd-file", o.rbldnsd_file, "rbldnsd data; .ip4set and .ip6trie appended")
+      ->capture_default_str();
   app.add_option("--net-table", o.net_table, "netlookup table for records without \"net\"");
-  app.add_flag("--dry-run", o.dry_run, "Decide and store, but write no backend");
+  app.add_flag("--dry-run", o.dry_run, "Decide and store; print what the backends would do");
   app.add_flag("--stats", o.stats, "Print counters on stderr at exit");
   app.add_option("--window", o.window, "Evidence window (findtime)")->capture_default_str();
   app.add_option("--threshold", p.address_threshold, "Evidence balance that bans an address")
@@ -50,6 +62,7 @@ int main(int argc, char **argv) {
   auto *list = app.add_subcommand("list", "Print the active bans");
   list->add_flag("--json", o.json, "One JSON object per ban");
   auto *expire = app.add_subcommand("expire", "Lift the bans whose time is over");
+  auto *restore = app.add_subcommand("restore", "Re-apply all active bans to the backends");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -63,5 +76,6 @@ int main(int argc, char **argv) {
   if (*unban) return banwrite::run_unban(o);
   if (*list) return banwrite::run_list(o);
   if (*expire) return banwrite::run_expire(o);
+  if (*restore) return banwrite::run_restore(o);
   return banwrite::run_stream(o);
 }
