@@ -16,8 +16,11 @@ int main(int argc, char **argv) {
   app.set_version_flag("--version", std::string("banwrite (spamflow) ") + kVersion);
   app.add_option("--db", o.db, "SQLite database")->capture_default_str();
   app.add_option("--allow", o.allow, "Allowlisted CIDRs, replacing the default list")
-      ->delimiter(',');
-  app.add_option("--apply", o.apply, "Backends: nft, ipset, access, rbldnsd, list")->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  app.add_option("--apply", o.apply, "Backends: nft, ipset, access, rbldnsd, list")
+      ->delimiter(',')
+      ->allow_extra_args(false); // a file after it is a file, not a backend
   app.add_option("--list-file", o.list_file, "Write active bans as a CIDR list to this file");
   app.add_option("--nft-table", o.nft_table, "nftables table (family inet)")->capture_default_str();
   app.add_option("--nft-set", o.nft_set, "nftables set name; _v4 and _v6 are appended")
