@@ -78,7 +78,7 @@ missing = [e for e in events if (e["action"], e["target"]) not in history
            or (e["action"] == "add" and e["target"] not in active)]
 assert not missing, f"{len(missing)} announced events not stored, first: {missing[0]}"
 records = con.execute("SELECT count(*) FROM messages").fetchone()[0]
-open(events_file + ".count", "w").write(str(len(events)))
+open(events_file + ".count", "w").write(f"{len(events)}\n")
 print(f"round {rnd}: killed after {delay}s, {len(events)} events announced and stored, "
       f"{records} records in the database, integrity ok")
 PY
