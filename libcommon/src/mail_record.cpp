@@ -6,6 +6,31 @@
 
 namespace spamflow {
 
+void MailRecord::reset() {
+  kind = RecordKind::kMessage;
+  for (std::string *text : {&host, &qid, &from, &msgid, &proto, &daemon, &bodytype, &auth_mech,
+                            &auth_id, &tls_version, &tls_cipher, &tls_verify, &incomplete,
+                            &client.name, &client.ip_text, &spamd.tests, &spamd.source})
+    text->clear();
+  pid = -1;
+  other_pids.clear();
+  first = last = LogTime{};
+  has_time = false;
+  client.ip.reset();
+  client.forged = client.present = false;
+  saw_from = false;
+  size = nrcpts = -1;
+  rcpts.clear();
+  rejects.clear();
+  events.clear();
+  spamd.present = spamd.spam = spamd.has_score = false;
+  spamd.score = spamd.required = 0;
+  links.clear();
+  complete = false;
+  lines = 0;
+  raw.clear();
+}
+
 void MailRecord::add_event(std::string_view name) {
   if (!has_event(name))
     events.emplace_back(name);

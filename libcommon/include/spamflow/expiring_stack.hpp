@@ -67,8 +67,20 @@ public:
   // the store never holds more than its cap.
   Entry &create(HostState &h, std::string key) {
     enforce_cap(max_ > 0 ? max_ - 1 : 0);
-    auto [it, inserted] = entries_.try_emplace(key);
-    Entry &e = it->second;
+    Entry *ep;
+    if (!free_nodes_.empty()) {
+      // A node of a released entry: its strings keep their capacity.
+      auto node = std::move(free_nodes_.back());
+      free_nodes_.pop_back();
+      node.key() = key;
+      node.mapped().value.reset();
+      node.mapped().ready = false;
+      node.mapped().last = 0;
+      ep = &entries_.insert(std::move(node)).position->second;
+    } else {
+      ep = &entries_.try_emplace(key).first->second;
+    }
+    Entry &e = *ep;
     e.key = std::move(key);
     e.host = &h;
     e.touch = ++touch_;
@@ -134,7 +146,9 @@ public:
   void erase(Entry &e) {
     (e.ready ? e.host->ready : e.host->pending).erase(e.pos);
     std::string key = std::move(e.key);
-    entries_.erase(key);
+    auto node = entries_.extract(key);
+    if (free_nodes_.size() < kMaxFreeNodes)
+      free_nodes_.push_back(std::move(node));
   }
 
   std::size_t size() const { return entries_.size(); }
@@ -156,7 +170,10 @@ private:
   std::int64_t ttl_, linger_;
   std::size_t max_;
   EmitFn emit_;
-  std::unordered_map<std::string, Entry> entries_;
+  using Map = std::unordered_map<std::string, Entry>;
+  static constexpr std::size_t kMaxFreeNodes = 256;
+  Map entries_;
+  std::vector<typename Map::node_type> free_nodes_;
   std::unordered_map<std::string, std::unique_ptr<HostState>> hosts_;
   HostState *last_host_ = nullptr;
   std::uint64_t touch_ = 0;

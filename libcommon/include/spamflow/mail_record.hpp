@@ -78,6 +78,8 @@ struct MailRecord {
   std::uint32_t lines = 0;
   std::vector<std::string> raw;
 
+  // Empties the record for reuse, keeping what it has allocated.
+  void reset();
   void add_event(std::string_view name);
   bool has_event(std::string_view name) const;
 };
