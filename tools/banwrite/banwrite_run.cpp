@@ -45,10 +45,7 @@ public:
     int rc = kExOk;
     for (const std::string &f : files)
       if (int code = run_one(f); code != kExOk) rc = code;
-    if (auto c = store_.commit(); !c) {
-      diag_.error(opts_.db + ": " + c.error());
-      rc = kExIoErr;
-    }
+    if (!commit()) rc = kExIoErr;
     bool applied = apply_backends();
     out_.flush();
     if (opts_.stats) print_stats();
@@ -96,7 +93,7 @@ private:
 
   // Input is quiet: make what was decided durable and visible.
   void idle() {
-    if (auto c = store_.commit(); !c) diag_.error(opts_.db + ": " + c.error());
+    commit();
     apply_backends();
     out_.flush();
   }
@@ -117,6 +114,7 @@ private:
       diag_.error(opts_.db + ": " + ok.error());
       return kExIoErr;
     }
+    release_committed(); // add_record commits when the batch is full or old
     ++counters_.stored;
     if (record_.verdict.empty()) ++counters_.unclassified;
     if (!record_.client) return kExOk;
@@ -134,24 +132,39 @@ private:
     return announce();
   }
 
-  // Stored first, then printed: what stdout announced is in the database.
+  // Events join the open batch and are printed once it is committed, so
+  // what stdout announced is in the database, and deciding a ban costs no
+  // commit of its own (a commit per ban made the store 10x slower).
   bool announce() {
     for (const BanEvent &e : events_)
       if (auto ok = store_.add_ban_event(e, now_); !ok) {
         diag_.error(opts_.db + ": " + ok.error());
         return false;
       }
-    if (auto c = store_.commit(); !c) {
-      diag_.error(opts_.db + ": " + c.error());
-      return false;
-    }
-    for (const BanEvent &e : events_) {
+    unannounced_.insert(unannounced_.end(), events_.begin(), events_.end());
+    return true;
+  }
+
+  // Prints the events of batches committed since the last call.
+  void release_committed() {
+    if (store_.commits() == announced_at_commit_) return;
+    announced_at_commit_ = store_.commits();
+    for (const BanEvent &e : unannounced_) {
       append_ban_event_json(out_.buffer(), e);
       out_.buffer() += '\n';
       pending_.push_back(e);
       ++counters_.events;
     }
+    unannounced_.clear();
     out_.maybe_flush();
+  }
+
+  bool commit() {
+    if (auto c = store_.commit(); !c) {
+      diag_.error(opts_.db + ": " + c.error());
+      return false;
+    }
+    release_committed();
     return true;
   }
 
@@ -189,7 +202,8 @@ private:
   BackendSet backends_;
   std::unique_ptr<NetTable> table_;
   StoredRecord record_;
-  std::vector<BanEvent> events_, pending_;
+  std::vector<BanEvent> events_, unannounced_, pending_;
+  std::uint64_t announced_at_commit_ = 0;
   std::int64_t now_ = 0;
   Counters counters_;
 };
