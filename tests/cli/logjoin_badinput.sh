@@ -7,20 +7,11 @@
 set -euo pipefail
 build=$1
 src=$2
-logjoin=$build/tools/logjoin/logjoin
-if [ ! -x "$logjoin" ]; then
-  echo "skipped: $logjoin not built"
-  exit 77
-fi
-if [ ! -x /usr/bin/python3 ]; then
-  echo "skipped: /usr/bin/python3 not found"
-  exit 77
-fi
+source "$src/tests/cli_common.sh"
+need_tool logjoin
+need_python
 maillog=$src/../shared/data/sendmail-real/maillog
-if [ ! -f "$maillog" ]; then
-  echo "skipped: $maillog not found"
-  exit 77
-fi
+need_file "$maillog"
 rc=0
 /usr/bin/python3 "$src/tests/logjoin_badinput.py" "$logjoin" "$maillog" || rc=1
 asan=${LOGJOIN_ASAN:-${build%/}-asan/tools/logjoin/logjoin}

@@ -5,13 +5,7 @@
 set -euo pipefail
 build=$1
 src=$2
-logjoin=$build/tools/logjoin/logjoin
-if [ ! -x "$logjoin" ]; then
-  echo "skipped: $logjoin not built"
-  exit 77
-fi
-if [ ! -x /usr/bin/python3 ]; then
-  echo "skipped: /usr/bin/python3 not found"
-  exit 77
-fi
+source "$src/tests/cli_common.sh"
+need_tool logjoin
+need_python
 exec /usr/bin/python3 "$src/tests/logjoin_expiry.py" "$logjoin"
