@@ -68,6 +68,11 @@ Result<BanStore> BanStore::open(const std::string &path, BanStoreOptions options
   auto db = Db::open(path, options.busy_timeout_ms);
   if (!db) return make_error(db.error());
   BanStore store(std::move(*db), options);
+  // A bigger page cache keeps the indexes' hot pages in memory across
+  // batches; checkpointing every 10,000 pages instead of 1,000 makes fewer,
+  // larger WAL copies. Neither changes what a crash can lose.
+  if (auto p = store.db_.exec("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000;"); !p)
+    return make_error(path + ": " + p.error());
   if (auto m = store.migrate(); !m) return make_error(path + ": " + m.error());
   if (auto p = store.prepare_statements(); !p) return make_error(path + ": " + p.error());
   return store;
