@@ -17,7 +17,8 @@ struct Options {
   std::string list_file;          // CIDR list backend, "" = none
   std::vector<std::string> apply; // nft, ipset, access, rbldnsd, list
   std::string nft_table = "spamflow", nft_set = "banned", ipset_name = "spamflow";
-  std::string access_file = "/etc/mail/access", access_value = "REJECT";
+  // Never the admin's own /etc/mail/access: banwrite rewrites the whole file.
+  std::string access_file = "/var/lib/spamflow/access", access_value = "REJECT";
   std::string rbldnsd_file = "/var/lib/rbldnsd/spamflow";
   std::string net_table; // NetTable for records without "net", "" = none
   bool dry_run = false;
