@@ -1,7 +1,5 @@
 #include "spamflow/ban_store.hpp"
 
-#include <array>
-
 namespace spamflow {
 
 namespace {
@@ -50,8 +48,14 @@ CREATE TABLE flags (
 CREATE INDEX flags_time ON flags(time);
 )sql";
 
-// migrations[v] takes the schema from version v to v + 1.
-constexpr std::array<const char *, 1> kMigrations = {kSchemaV1};
+// migrations[v] takes the schema from version v to v + 1. Version 2 adds
+// the rollup tables (ban_rollup.hpp), filled from the messages already there.
+Result<bool> migrate_step(Db &db, int from) {
+  if (from == 0) return db.exec(kSchemaV1);
+  auto ok = db.exec(kRollupSchemaSql);
+  if (ok) ok = fill_rollups_from_messages(db);
+  return ok;
+}
 
 } // namespace
 
@@ -86,7 +90,7 @@ Result<bool> BanStore::migrate() {
                       " is newer than this program's " + std::to_string(kSchemaVersion));
   for (int v = version; v < kSchemaVersion; ++v) {
     if (auto b = db_.begin(); !b) return b;
-    auto step = db_.exec(kMigrations[static_cast<std::size_t>(v)]);
+    auto step = migrate_step(db_, v);
     if (step) step = db_.exec("PRAGMA user_version = " + std::to_string(v + 1));
     if (step) step = db_.commit();
     if (!step) {
@@ -142,6 +146,7 @@ Result<bool> BanStore::ensure_batch() {
 
 Result<bool> BanStore::commit() {
   if (!db_.in_transaction()) return true;
+  if (auto f = rollup_.flush(db_); !f) return f;
   auto c = db_.commit();
   if (c) ++commits_;
   batch_count_ = 0;
@@ -191,6 +196,7 @@ Result<bool> BanStore::insert_record(const StoredRecord &r) {
   m.bind(21, r.complete ? 1 : 0);
   if (auto ok = m.run(); !ok) return ok;
   std::int64_t id = db_.last_insert_rowid();
+  rollup_.add(r);
   for (const StoredRecipient &rc : r.rcpts) {
     insert_rcpt_.bind(1, id).bind(2, rc.to).bind(3, rc.status).bind(4, rc.dsn).bind(5, rc.mailer);
     if (auto ok = insert_rcpt_.run(); !ok) return ok;

@@ -50,6 +50,7 @@ Result<Report> build_report(Db &db, const ReportOptions &o) {
   so.bucket_s = o.bucket_s > 0 ? o.bucket_s : auto_bucket_seconds(r.since, r.until);
   so.table = o.table;
   so.progress = o.progress;
+  so.use_rollup = o.use_rollup;
   auto scan = scan_records(db, so);
   if (!scan) return make_error(scan.error());
   const ScanData &d = *scan;

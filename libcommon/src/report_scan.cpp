@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "spamflow/ban_rollup.hpp"
 #include "spamflow/ip_address.hpp"
 #include "spamflow/net_table.hpp"
 #include "spamflow/pool_name.hpp"
@@ -153,19 +154,6 @@ private:
   std::unordered_map<std::string, ClientEntry> cache_;
 };
 
-// Reason names of spamclass's "reasons" array: each string up to ':' or '='.
-template <class F> void each_reason(std::string_view json, F &&f) {
-  std::size_t i = 0;
-  while ((i = json.find('"', i)) != std::string_view::npos) {
-    std::size_t end = i + 1;
-    while (end < json.size() && json[end] != '"')
-      end += json[end] == '\\' ? 2 : 1;
-    std::string_view s = json.substr(i + 1, std::min(end, json.size()) - i - 1);
-    f(s.substr(0, s.find_first_of(":=")));
-    i = end + 1;
-  }
-}
-
 template <class K, class M>
 void add_network(M &map, const K &key, const ClientEntry &e, const VerdictCounts &c) {
   NetworkCounts &n = map[key];
@@ -175,9 +163,114 @@ void add_network(M &map, const K &key, const ClientEntry &e, const VerdictCounts
   if (n.as_name.empty()) n.as_name = e.as_name;
 }
 
+// A record's counts times n (n records alike), with their recipients.
+VerdictCounts scaled(const VerdictCounts &one, std::int64_t n, std::int64_t rcpts) {
+  VerdictCounts c = one;
+  c.records *= n;
+  c.messages *= n;
+  c.sessions *= n;
+  c.spam *= n;
+  c.suspect *= n;
+  c.ham *= n;
+  c.local *= n;
+  c.unclassified *= n;
+  c.recipients = rcpts;
+  return c;
+}
+
+// The rollups answer when they hold exactly the period's records and every
+// figure can be placed in time from whole hours.
+Result<bool> rollup_answers(Db &db, const ScanOptions &opt) {
+  if (!opt.use_rollup || opt.zone || (opt.bucket_s != 3600 && opt.bucket_s != 86400)) return false;
+  auto tables = db.query_int("SELECT count(*) FROM sqlite_master WHERE name='rollup_client'");
+  if (!tables) return make_error(tables.error());
+  if (*tables == 0) return false;
+  auto st = db.prepare("SELECT min(first), max(first) FROM messages");
+  if (!st) return make_error(st.error());
+  if (!st->step() || st->column_is_null(0)) return false;
+  if (st->column_int(0) < opt.since || st->column_int(1) >= opt.until) return false;
+  auto odd = db.query_int("SELECT count(*) FROM (SELECT DISTINCT utc_offset FROM rollup_hour)"
+                          " WHERE utc_offset % 3600 != 0");
+  if (!odd) return make_error(odd.error());
+  return *odd == 0;
+}
+
+Result<bool> read_hour_rollup(Db &db, ScanData &d) {
+  auto st = db.prepare("SELECT hour, utc_offset, host, kind, verdict, records, rcpts"
+                       " FROM rollup_hour");
+  if (!st) return make_error(st.error());
+  while (st->step()) {
+    std::int64_t hour = st->column_int(0), offset = st->column_int(1);
+    RecordCounts one = count_record(st->column_text(3), st->column_text(4), 0);
+    std::int64_t n = st->column_int(5);
+    VerdictCounts c = scaled(one.c, n, st->column_int(6));
+    d.total.add(c);
+    d.by_host[st->column_text(2)].add(c);
+    std::int64_t local_day = floor_div(hour + offset, 86400);
+    auto dow = static_cast<std::size_t>(weekday_from_days(local_day));
+    auto h = static_cast<std::size_t>((hour + offset - local_day * 86400) / 3600);
+    d.week_all[dow][h] += n;
+    if (one.spam) d.week_spam[dow][h] += n;
+    d.series[floor_div(hour + offset, d.bucket_s) * d.bucket_s - offset].add(c);
+  }
+  if (!st->error().empty()) return make_error(st->error());
+  auto rs = db.prepare("SELECT reason, sum(records) FROM rollup_reason GROUP BY reason");
+  if (!rs) return make_error(rs.error());
+  while (rs->step())
+    d.rejects[rs->column_text(0)] += rs->column_int(1);
+  if (!rs->error().empty()) return make_error(rs->error());
+  return true;
+}
+
+// Clients in the order of their first record, as the scan meets them (the
+// first client seen fills a network's country and AS name).
+Result<bool> read_client_rollup(Db &db, ClientCache &clients, ScanData &d) {
+  auto st = db.prepare("SELECT ip, name, net, records, messages, sessions, rcpts, spam, suspect,"
+                       " ham, local, unclassified, spam_mon, spam_tue, spam_wed, spam_thu,"
+                       " spam_fri, spam_sat, spam_sun FROM rollup_client ORDER BY first");
+  if (!st) return make_error(st.error());
+  while (st->step()) {
+    const ClientEntry &e = clients.get(st->column_text(0), st->column_text(1), st->column_text(2));
+    VerdictCounts c;
+    c.records = st->column_int(3);
+    c.messages = st->column_int(4);
+    c.sessions = st->column_int(5);
+    c.recipients = st->column_int(6);
+    c.spam = st->column_int(7);
+    c.suspect = st->column_int(8);
+    c.ham = st->column_int(9);
+    c.local = st->column_int(10);
+    c.unclassified = st->column_int(11);
+    d.by_country[e.cc].add(c);
+    if (!e.prefix.empty()) add_network(d.by_prefix, e.prefix, e, c);
+    if (!e.alloc.empty()) add_network(d.by_alloc, e.alloc, e, c);
+    add_network(d.by_as, e.asn, e, c);
+    auto k = static_cast<std::size_t>(e.kind);
+    d.by_sender[k].add(c);
+    for (std::size_t day = 0; day < 7; ++day)
+      d.sender_week_spam[k][day] += st->column_int(12 + static_cast<int>(day));
+  }
+  if (!st->error().empty()) return make_error(st->error());
+  return true;
+}
+
+Result<ScanData> read_rollups(Db &db, const ScanOptions &opt) {
+  ScanData d;
+  d.bucket_s = opt.bucket_s;
+  d.from_rollup = true;
+  ClientCache clients(opt.table);
+  if (auto ok = read_hour_rollup(db, d); !ok) return make_error(ok.error());
+  if (auto ok = read_client_rollup(db, clients, d); !ok) return make_error(ok.error());
+  d.clients = static_cast<std::int64_t>(clients.size());
+  return d;
+}
+
 } // namespace
 
 Result<ScanData> scan_records(Db &db, const ScanOptions &opt) {
+  auto use_rollup = rollup_answers(db, opt);
+  if (!use_rollup) return make_error(use_rollup.error());
+  if (*use_rollup) return read_rollups(db, opt);
   auto st = db.prepare("SELECT kind, host, first, utc_offset, verdict, nrcpts, client_ip,"
                        " client_name, net, reasons FROM messages WHERE first >= ?1 AND first < ?2");
   if (!st) return make_error(st.error());
@@ -194,7 +287,8 @@ Result<ScanData> scan_records(Db &db, const ScanOptions &opt) {
     RecordCounts r = count_record(kind, verdict, st->column_int(5));
     d.total.add(r.c);
     d.by_host[host].add(r.c);
-    each_reason(st->column_text(9), [&](std::string_view name) { ++d.rejects[std::string(name)]; });
+    each_reason_name(st->column_text(9),
+                     [&](std::string_view name) { ++d.rejects[std::string(name)]; });
 
     std::int64_t local_day = floor_div(first + offset, 86400);
     int dow = weekday_from_days(local_day);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "spamflow/ban_policy.hpp"
+#include "spamflow/ban_rollup.hpp"
 #include "spamflow/db.hpp"
 #include "spamflow/stored_record.hpp"
 
@@ -36,7 +37,7 @@ struct StoredBan {
 class BanStore {
 public:
   static constexpr const char *kDefaultPath = "/var/lib/spamflow/spam.db";
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens or creates the database and migrates it to kSchemaVersion. A
   // database newer than this program is refused.
@@ -71,6 +72,7 @@ private:
   BanStoreOptions opt_;
   Statement insert_message_, insert_rcpt_, upsert_client_;
   Statement insert_ban_, end_ban_, insert_history_;
+  RollupBatch rollup_; // the open batch's share of the rollup tables
   std::size_t batch_count_ = 0;
   std::chrono::steady_clock::time_point batch_start_;
   std::uint64_t commits_ = 0;

@@ -36,6 +36,7 @@ struct ReportOptions {
   std::int64_t bucket_s = 0;           // series bucket; 0 = auto
   const NetTable *table = nullptr;     // country / AS / allocation lookups
   std::function<void(std::int64_t)> progress;
+  bool use_rollup = true; // false: always scan every message (tests compare the two)
 };
 
 Result<Report> build_report(Db &db, const ReportOptions &options);

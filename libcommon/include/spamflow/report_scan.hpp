@@ -51,6 +51,7 @@ struct ScanData {
   std::int64_t bucket_s = 3600;
   std::array<VerdictCounts, static_cast<int>(SenderKind::kCount)> by_sender{};
   std::array<std::array<std::int64_t, 7>, static_cast<int>(SenderKind::kCount)> sender_week_spam{};
+  bool from_rollup = false; // counted from banwrite's rollup tables, not from messages
 };
 
 struct ScanOptions {
@@ -61,6 +62,10 @@ struct ScanOptions {
   const NetTable *table = nullptr; // optional: country, AS, allocation per client
   // Called now and then with the records done so far (progress display).
   std::function<void(std::int64_t)> progress;
+  // Read the rollup tables (ban_rollup.hpp) instead of every message when
+  // they give the same answer: the period holds the whole database, times
+  // in the logs' own offsets (whole hours), series by hour or day.
+  bool use_rollup = true;
 };
 
 // Bucket length for a series over [since, until) when none is asked for:

@@ -1,0 +1,76 @@
+// Rollup tables of banwrite's database (schema version 2): what report's
+// default report needs, aggregated as records are stored, so that a report
+// over the whole database reads thousands of rows instead of every message.
+//
+//   rollup_hour    (hour, utc_offset, host, kind, verdict) -> records, rcpts
+//   rollup_reason  (hour, reason) -> records
+//   rollup_client  (ip) -> the name and net of its earliest record, counts
+//                  by verdict and spam by local day of week
+//
+// Only records with a time are rolled up (report's periods are times).
+// RollupBatch aggregates one batch in memory; flush() upserts it inside the
+// batch's transaction, so the rollups never disagree with `messages`.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+
+#include "spamflow/db.hpp"
+#include "spamflow/stored_record.hpp"
+
+namespace spamflow {
+
+// The SQL that takes schema version 1 to 2 (tables only; see
+// fill_rollups_from_messages for their contents).
+extern const char *const kRollupSchemaSql;
+
+// Calls f(name) for each reason of spamclass's "reasons" JSON array: each
+// string up to its first ':' or '='.
+template <class F> void each_reason_name(std::string_view json, F &&f) {
+  std::size_t i = 0;
+  while ((i = json.find('"', i)) != std::string_view::npos) {
+    std::size_t end = i + 1;
+    while (end < json.size() && json[end] != '"')
+      end += json[end] == '\\' ? 2 : 1;
+    std::string_view s = json.substr(i + 1, std::min(end, json.size()) - i - 1);
+    f(s.substr(0, s.find_first_of(":=")));
+    i = end + 1;
+  }
+}
+
+// A record's fields that the rollups read (as stored in `messages`).
+struct RollupInput {
+  std::string_view kind, host, verdict, ip, name, net, reasons_json;
+  std::int64_t first = 0, utc_offset = 0, nrcpts = 0;
+};
+
+class RollupBatch {
+public:
+  void add(const RollupInput &in);
+  void add(const StoredRecord &r);
+  bool empty() const { return hours_.empty(); }
+  // Upserts the batch into the rollup tables and clears it.
+  Result<bool> flush(Db &db);
+
+private:
+  struct Client {
+    std::string name, net;
+    std::int64_t first = 0;
+    // records messages sessions rcpts spam suspect ham local unclassified
+    std::array<std::int64_t, 9> counts{};
+    std::array<std::int64_t, 7> spam_dow{};
+  };
+  using HourKey = std::tuple<std::int64_t, std::int64_t, std::string, std::string, std::string>;
+  std::map<HourKey, std::pair<std::int64_t, std::int64_t>> hours_;
+  std::map<std::pair<std::int64_t, std::string>, std::int64_t> reasons_;
+  std::unordered_map<std::string, Client> clients_;
+};
+
+// Rebuilds the rollups from every row of `messages` (migration to v2).
+Result<bool> fill_rollups_from_messages(Db &db);
+
+} // namespace spamflow

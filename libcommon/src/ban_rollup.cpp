@@ -1,0 +1,172 @@
+#include "spamflow/ban_rollup.hpp"
+
+#include "spamflow/report_period.hpp"
+
+namespace spamflow {
+
+const char *const kRollupSchemaSql = R"sql(
+CREATE TABLE rollup_hour (
+  hour INTEGER NOT NULL, utc_offset INTEGER NOT NULL, host TEXT NOT NULL,
+  kind TEXT NOT NULL, verdict TEXT NOT NULL,
+  records INTEGER NOT NULL, rcpts INTEGER NOT NULL,
+  PRIMARY KEY(hour, utc_offset, host, kind, verdict)) WITHOUT ROWID;
+CREATE TABLE rollup_reason (
+  hour INTEGER NOT NULL, reason TEXT NOT NULL, records INTEGER NOT NULL,
+  PRIMARY KEY(hour, reason)) WITHOUT ROWID;
+CREATE TABLE rollup_client (
+  ip TEXT PRIMARY KEY, name TEXT NOT NULL, net TEXT NOT NULL, first INTEGER NOT NULL,
+  records INTEGER NOT NULL, messages INTEGER NOT NULL, sessions INTEGER NOT NULL,
+  rcpts INTEGER NOT NULL, spam INTEGER NOT NULL, suspect INTEGER NOT NULL,
+  ham INTEGER NOT NULL, local INTEGER NOT NULL, unclassified INTEGER NOT NULL,
+  spam_mon INTEGER NOT NULL, spam_tue INTEGER NOT NULL, spam_wed INTEGER NOT NULL,
+  spam_thu INTEGER NOT NULL, spam_fri INTEGER NOT NULL, spam_sat INTEGER NOT NULL,
+  spam_sun INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+namespace {
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// Index into Client::counts of the verdict's column (report's categories).
+std::size_t verdict_column(std::string_view verdict) {
+  if (verdict == "spam") return 4;
+  if (verdict == "suspect") return 5;
+  if (verdict == "ham") return 6;
+  if (verdict == "local") return 7;
+  return 8;
+}
+
+constexpr const char *kUpsertHour =
+    "INSERT INTO rollup_hour(hour,utc_offset,host,kind,verdict,records,rcpts)"
+    " VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT DO UPDATE SET"
+    " records=records+excluded.records, rcpts=rcpts+excluded.rcpts";
+constexpr const char *kUpsertReason =
+    "INSERT INTO rollup_reason(hour,reason,records) VALUES(?1,?2,?3)"
+    " ON CONFLICT DO UPDATE SET records=records+excluded.records";
+// The earliest record's name and net win, as in report's scan of messages.
+constexpr const char *kUpsertClient =
+    "INSERT INTO rollup_client VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+    "?17,?18,?19,?20) ON CONFLICT DO UPDATE SET"
+    " name=CASE WHEN excluded.first<first THEN excluded.name ELSE name END,"
+    " net=CASE WHEN excluded.first<first THEN excluded.net ELSE net END,"
+    " first=min(first,excluded.first), records=records+excluded.records,"
+    " messages=messages+excluded.messages, sessions=sessions+excluded.sessions,"
+    " rcpts=rcpts+excluded.rcpts, spam=spam+excluded.spam, suspect=suspect+excluded.suspect,"
+    " ham=ham+excluded.ham, local=local+excluded.local,"
+    " unclassified=unclassified+excluded.unclassified, spam_mon=spam_mon+excluded.spam_mon,"
+    " spam_tue=spam_tue+excluded.spam_tue, spam_wed=spam_wed+excluded.spam_wed,"
+    " spam_thu=spam_thu+excluded.spam_thu, spam_fri=spam_fri+excluded.spam_fri,"
+    " spam_sat=spam_sat+excluded.spam_sat, spam_sun=spam_sun+excluded.spam_sun";
+
+} // namespace
+
+void RollupBatch::add(const RollupInput &in) {
+  std::int64_t hour = floor_div(in.first, 3600) * 3600;
+  std::int64_t rcpts = in.nrcpts > 0 ? in.nrcpts : 0;
+  auto &h = hours_[HourKey{hour, in.utc_offset, std::string(in.host), std::string(in.kind),
+                           std::string(in.verdict)}];
+  ++h.first;
+  h.second += rcpts;
+  each_reason_name(in.reasons_json, [&](std::string_view name) {
+    ++reasons_[{hour, std::string(name)}];
+  });
+  if (in.ip.empty()) return;
+  auto [it, added] = clients_.try_emplace(std::string(in.ip));
+  Client &c = it->second;
+  if (added || in.first < c.first) {
+    c.name = std::string(in.name);
+    c.net = std::string(in.net);
+    c.first = in.first;
+  }
+  ++c.counts[0];
+  ++c.counts[in.kind == "session" ? 2 : 1];
+  c.counts[3] += rcpts;
+  std::size_t v = verdict_column(in.verdict);
+  ++c.counts[v];
+  if (v == 4)
+    ++c.spam_dow[static_cast<std::size_t>(
+        weekday_from_days(floor_div(in.first + in.utc_offset, 86400)))];
+}
+
+void RollupBatch::add(const StoredRecord &r) {
+  if (!r.has_time) return;
+  std::string ip = r.client ? r.client->to_string() : std::string();
+  std::string net = r.net ? r.net->to_string() : std::string();
+  RollupInput in;
+  in.kind = r.kind.empty() ? std::string_view("message") : std::string_view(r.kind);
+  in.host = r.host;
+  in.verdict = r.verdict;
+  in.ip = ip;
+  in.name = r.client_name;
+  in.net = net;
+  in.reasons_json = r.reasons_json;
+  in.first = r.first;
+  in.utc_offset = r.utc_offset_s;
+  in.nrcpts = r.nrcpts;
+  add(in);
+}
+
+Result<bool> RollupBatch::flush(Db &db) {
+  if (hours_.empty()) return true;
+  auto hour = db.prepare(kUpsertHour);
+  auto reason = db.prepare(kUpsertReason);
+  auto client = db.prepare(kUpsertClient);
+  if (!hour || !reason || !client)
+    return make_error(!hour ? hour.error() : !reason ? reason.error() : client.error());
+  for (const auto &[k, v] : hours_) {
+    hour->bind(1, std::get<0>(k)).bind(2, std::get<1>(k)).bind(3, std::get<2>(k));
+    hour->bind(4, std::get<3>(k)).bind(5, std::get<4>(k)).bind(6, v.first).bind(7, v.second);
+    if (auto ok = hour->run(); !ok) return ok;
+  }
+  for (const auto &[k, n] : reasons_)
+    if (auto ok = reason->bind(1, k.first).bind(2, k.second).bind(3, n).run(); !ok) return ok;
+  for (const auto &[ip, c] : clients_) {
+    client->bind(1, ip).bind(2, c.name).bind(3, c.net).bind(4, c.first);
+    int col = 5;
+    for (std::int64_t n : c.counts)
+      client->bind(col++, n);
+    for (std::int64_t n : c.spam_dow)
+      client->bind(col++, n);
+    if (auto ok = client->run(); !ok) return ok;
+  }
+  hours_.clear();
+  reasons_.clear();
+  clients_.clear();
+  return true;
+}
+
+Result<bool> fill_rollups_from_messages(Db &db) {
+  // In time order, so that each client's earliest record names it.
+  auto st = db.prepare("SELECT kind, host, first, utc_offset, verdict, nrcpts, client_ip,"
+                       " client_name, net, reasons FROM messages WHERE first IS NOT NULL"
+                       " ORDER BY first, id");
+  if (!st) return make_error(st.error());
+  RollupBatch batch;
+  std::int64_t rows = 0;
+  while (st->step()) {
+    std::string kind = st->column_text(0), host = st->column_text(1);
+    std::string verdict = st->column_text(4), ip = st->column_text(6);
+    std::string name = st->column_text(7), net = st->column_text(8);
+    std::string reasons = st->column_text(9);
+    RollupInput in{kind,
+                   host,
+                   verdict,
+                   ip,
+                   name,
+                   net,
+                   reasons,
+                   st->column_int(2),
+                   st->column_int(3),
+                   st->column_int(5)};
+    batch.add(in);
+    if (++rows % 100000 == 0)
+      if (auto ok = batch.flush(db); !ok) return ok;
+  }
+  if (!st->error().empty()) return make_error(st->error());
+  return batch.flush(db);
+}
+
+} // namespace spamflow

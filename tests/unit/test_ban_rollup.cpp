@@ -1,0 +1,103 @@
+#include <catch2/catch.hpp>
+
+#include <simdjson.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "spamflow/ban_store.hpp"
+#include "spamflow/report_query.hpp"
+#include "spamflow/report_writer.hpp"
+
+using namespace spamflow;
+
+namespace {
+
+// The report fixture's records (a week of the sample maillog) into `store`.
+void load_fixture(BanStore &store) {
+  std::ifstream in(std::string(SPAMFLOW_SOURCE_DIR) + "/tests/data/report/records.jsonl");
+  REQUIRE(in);
+  simdjson::dom::parser parser;
+  StoredRecord rec;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    simdjson::dom::element e;
+    REQUIRE(parser.parse(line).get(e) == simdjson::SUCCESS);
+    REQUIRE(read_stored_record(e, rec));
+    REQUIRE(store.add_record(rec));
+    ++n;
+  }
+  REQUIRE(n > 1000);
+  REQUIRE(store.commit());
+}
+
+std::string report_text(Db &db, bool use_rollup, std::int64_t bucket_s = 0) {
+  ReportOptions o;
+  o.now = 1800000000;
+  o.use_rollup = use_rollup;
+  o.bucket_s = bucket_s;
+  auto r = build_report(db, o);
+  REQUIRE(r);
+  std::string text;
+  make_report_writer("csv", {})->write(*r, text);
+  return text;
+}
+
+bool scanned_from_rollup(Db &db, std::int64_t since, std::int64_t until) {
+  ScanOptions so;
+  so.since = since;
+  so.until = until;
+  auto d = scan_records(db, so);
+  REQUIRE(d);
+  return d->from_rollup;
+}
+
+} // namespace
+
+TEST_CASE("rollup: the default report from the rollups equals the scan of messages",
+          "[banstore][report]") {
+  auto store = BanStore::open(":memory:").value();
+  load_fixture(store);
+  CHECK(*store.count_rows("rollup_client") > 0);
+  for (std::int64_t bucket : {std::int64_t{0}, std::int64_t{86400}}) {
+    std::string scanned = report_text(store.db(), false, bucket);
+    CHECK(scanned.find("spam") != std::string::npos);
+    CHECK(report_text(store.db(), true, bucket) == scanned);
+  }
+}
+
+TEST_CASE("rollup: used only when it holds exactly the period", "[banstore][report]") {
+  auto store = BanStore::open(":memory:").value();
+  load_fixture(store);
+  auto lo = store.db().query_int("SELECT min(first) FROM messages").value();
+  auto hi = store.db().query_int("SELECT max(first) FROM messages").value();
+  CHECK(scanned_from_rollup(store.db(), lo, hi + 1));
+  CHECK(scanned_from_rollup(store.db(), lo - 86400, hi + 86400));
+  CHECK_FALSE(scanned_from_rollup(store.db(), lo + 1, hi + 1));
+  CHECK_FALSE(scanned_from_rollup(store.db(), lo, hi));
+}
+
+TEST_CASE("rollup: migration from schema 1 fills the rollups from messages", "[banstore]") {
+  auto dir = std::filesystem::temp_directory_path() / "spamflow-rollup-test";
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "v1.db").string();
+  for (const char *suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(path + suffix);
+  std::string expected;
+  {
+    auto store = BanStore::open(path).value();
+    load_fixture(store);
+    expected = report_text(store.db(), false);
+    // Back to what version 1 was: no rollup tables.
+    REQUIRE(store.db().exec("DROP TABLE rollup_hour; DROP TABLE rollup_reason;"
+                            " DROP TABLE rollup_client; PRAGMA user_version = 1;"));
+    CHECK(report_text(store.db(), true) == expected); // no rollups: the scan answers
+  }
+  auto store = BanStore::open(path).value();
+  CHECK(store.db().user_version() == 2);
+  CHECK(*store.count_rows("rollup_client") > 0);
+  CHECK(report_text(store.db(), true) == expected);
+  for (const char *suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(path + suffix);
+}
