@@ -128,7 +128,11 @@ void scan_inline(std::string_view text, const MessageLimits &limits,
                  std::vector<ForwardedMessage> &found) {
   std::size_t pos = 0;
   bool after_marker = false;
-  while (pos < text.size() && found.size() < limits.max_forwarded) {
+  // Each attempt copies the rest of the text: bounded, so a flood of
+  // marker lines stays linear.
+  std::size_t attempts = 0;
+  while (pos < text.size() && found.size() < limits.max_forwarded &&
+         attempts < limits.max_forwarded * 4) {
     std::size_t eol = text.find('\n', pos);
     std::size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
     std::string_view line = strip_line_end(text.substr(pos, next - pos));
@@ -138,10 +142,12 @@ void scan_inline(std::string_view text, const MessageLimits &limits,
     bool starts_block =
         (after_marker && !unquoted.empty()) || starts_with_ci(unquoted, "Received:");
     if (starts_block) {
-      std::string block = unquote_from(text, pos);
-      MailMessage parsed = parse_message(block, limits);
+      ++attempts;
+      // Judge the block by its start; copy all of it only when it is one.
+      std::string_view head = text.substr(0, std::min(text.size(), pos + 65536));
+      MailMessage parsed = parse_message(unquote_from(head, pos), limits);
       if (looks_like_forwarded_headers(parsed)) {
-        found.push_back({ForwardedMessage::How::kInline, std::move(block)});
+        found.push_back({ForwardedMessage::How::kInline, unquote_from(text, pos)});
         // Go on after this block's header section.
         std::size_t end = text.find("\n\n", pos);
         std::size_t end_crlf = text.find("\n\r\n", pos);

@@ -122,6 +122,8 @@ hostile = {
       b"".join(b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (i, i + 1)
                for i in range(3000)),
   "nul_bytes": b"From: a@b\x00\nContent-Type: message/rfc822\n\nReceived: from \x00 ([1.2.3.4]) by mx1.example.com id\x00\n\n",
+  "marker_flood": b"From: a@b\n\n" + b"-- Forwarded message --\nx y\n" * 300000,
+  "received_flood": b"From: a@b\n\n" + b"Received: x\n\n" * 500000,
   "bad_received": b"From: a@b\nContent-Type: message/rfc822\n\n" +
       b"".join(b"Received: from ((((([ by mx1.example.com id ;;; (\n" for _ in range(1000)) + b"\n",
 }
