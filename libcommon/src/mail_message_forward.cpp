@@ -167,11 +167,11 @@ void scan_inline(std::string_view text, const MessageLimits &limits,
 
 } // namespace
 
-std::vector<ForwardedMessage> find_forwarded(const MailMessage &report,
-                                             const MessageLimits &limits) {
+std::vector<ForwardedMessage> find_forwarded(const MailMessage &report, const MessageLimits &limits,
+                                             bool inline_forwards) {
   Walker walker{limits, {}, {}, 0};
   walker.walk(report, 0);
-  if (!walker.found.empty()) return walker.found;
+  if (!walker.found.empty() || !inline_forwards) return walker.found;
   for (const std::string &text : walker.texts)
     scan_inline(text, limits, walker.found);
   return walker.found;

@@ -27,7 +27,7 @@ bool in_any(const std::vector<IpNetwork> &nets, const std::optional<IpAddress> &
 std::vector<MailMessage> candidates(const ForwardedMessage &forwarded) {
   std::vector<MailMessage> out;
   MailMessage outer = parse_message(forwarded.text);
-  for (const ForwardedMessage &inner : find_forwarded(outer))
+  for (const ForwardedMessage &inner : find_forwarded(outer, {}, false))
     if (inner.how == ForwardedMessage::How::kAttachment && out.size() < 4)
       out.push_back(parse_message(inner.text));
   out.push_back(std::move(outer));

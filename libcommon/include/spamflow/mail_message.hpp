@@ -80,8 +80,10 @@ const char *describe(ForwardedMessage::How how);
 // parts without such attachments, blocks after a forwarding marker
 // ("-------- Forwarded Message --------", "-----Original Message-----",
 // "Begin forwarded message:") or pasted header blocks that start with
-// "Received:". Attachments come first, in document order.
+// "Received:". Attachments come first, in document order. Without
+// `inline_forwards`, only attachments are looked for.
 std::vector<ForwardedMessage> find_forwarded(const MailMessage &report,
-                                             const MessageLimits &limits = {});
+                                             const MessageLimits &limits = {},
+                                             bool inline_forwards = true);
 
 } // namespace spamflow
