@@ -24,7 +24,8 @@ Result<bool> fill_period(Db &db, const ReportOptions &o, Report &r) {
   r.since = o.since;
   r.until = o.until;
   if (o.has_since && o.has_until) return true;
-  auto st = db.prepare("SELECT min(first), max(first) FROM messages");
+  auto st = db.prepare("SELECT (SELECT min(first) FROM messages),"
+                       " (SELECT max(first) FROM messages)");
   if (!st) return make_error(st.error());
   bool any = st->step() && !st->column_is_null(0);
   std::int64_t lo = any ? st->column_int(0) : o.now, hi = any ? st->column_int(1) + 1 : o.now;

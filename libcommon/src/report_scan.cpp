@@ -185,7 +185,8 @@ Result<bool> rollup_answers(Db &db, const ScanOptions &opt) {
   auto tables = db.query_int("SELECT count(*) FROM sqlite_master WHERE name='rollup_client'");
   if (!tables) return make_error(tables.error());
   if (*tables == 0) return false;
-  auto st = db.prepare("SELECT min(first), max(first) FROM messages");
+  auto st = db.prepare("SELECT (SELECT min(first) FROM messages),"
+                       " (SELECT max(first) FROM messages)");
   if (!st) return make_error(st.error());
   if (!st->step() || st->column_is_null(0)) return false;
   if (st->column_int(0) < opt.since || st->column_int(1) >= opt.until) return false;
