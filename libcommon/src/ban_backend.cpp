@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -86,8 +87,32 @@ struct SpawnResult {
   std::string stderr_text;
 };
 
+// True if `name` (a path, or a program found along PATH) is executable.
+bool command_exists(const std::string &name) {
+  if (name.find('/') != std::string::npos)
+    return ::access(name.c_str(), X_OK) == 0;
+  const char *path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/bin:/bin";
+  while (true) {
+    std::size_t colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    std::string full = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(full.c_str(), X_OK) == 0)
+      return true;
+    if (colon == std::string_view::npos)
+      return false;
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
 SpawnResult spawn_with_input(const std::vector<std::string> &argv, std::string_view input) {
   SpawnResult r;
+  // Look the command up first: posix_spawnp reports a missing program only
+  // on some C libraries (and not under sanitizers, which fork and exec).
+  if (!command_exists(argv[0])) {
+    r.spawn_errno = ENOENT;
+    return r;
+  }
   std::FILE *err = std::tmpfile();
   int pipe_fds[2];
   if (!err || ::pipe2(pipe_fds, O_CLOEXEC) != 0) {
