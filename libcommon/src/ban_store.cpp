@@ -279,6 +279,19 @@ Result<std::unordered_map<IpNetwork, int>> BanStore::offence_counts() {
   return out;
 }
 
+Result<std::vector<BanStore::FlagRow>> BanStore::flags_after(std::int64_t after_id,
+                                                             std::int64_t since_time) {
+  auto st = db_.prepare("SELECT id, time, client_ip FROM flags WHERE id > ? AND time >= ? "
+                        "AND client_ip IS NOT NULL ORDER BY id");
+  if (!st) return Error{st.error()};
+  st->bind(1, after_id).bind(2, since_time);
+  std::vector<FlagRow> rows;
+  while (st->step())
+    rows.push_back({st->column_int(0), st->column_int(1), st->column_text(2)});
+  if (!st->error().empty()) return make_error(st->error());
+  return rows;
+}
+
 Result<std::int64_t> BanStore::count_rows(std::string_view table) {
   return db_.query_int("SELECT count(*) FROM " + std::string(table));
 }

@@ -18,7 +18,7 @@ namespace {
 
 struct Counters {
   std::uint64_t records = 0, stored = 0, bad = 0, unclassified = 0, events = 0;
-  std::uint64_t backend_errors = 0;
+  std::uint64_t backend_errors = 0, flags = 0;
 };
 
 class Runner {
@@ -159,7 +159,43 @@ private:
     out_.maybe_flush();
   }
 
+  // User flags (spamflag) count as strong spam evidence against the
+  // client they name: --flag-hits records' worth each. At start, flags of
+  // the evidence window are read; then each new one once.
+  bool read_flags() {
+    if (opts_.flag_hits <= 0) return true;
+    std::int64_t since = 0;
+    if (!flags_read_) {
+      std::int64_t now = now_ > 0 ? now_ : static_cast<std::int64_t>(std::time(nullptr));
+      since = now - opts_.policy.window_s;
+      flags_read_ = true;
+    }
+    auto rows = store_.flags_after(last_flag_id_, since);
+    if (!rows) {
+      diag_.error(opts_.db + ": reading flags: " + rows.error());
+      return false;
+    }
+    for (const BanStore::FlagRow &f : *rows) {
+      last_flag_id_ = f.id;
+      auto ip = IpAddress::parse(f.client_ip);
+      if (!ip) continue;
+      ++counters_.flags;
+      // Weighs as much as --flag-hits spam records of score score_unit.
+      Observation obs{f.time, *ip, Evidence::kSpam, opts_.policy.score_unit, std::nullopt};
+      events_.clear();
+      for (int i = 0; i < opts_.flag_hits; ++i)
+        if (policy_.observe(obs, events_) == Observed::kAllowed) {
+          diag_.warn("flag " + std::to_string(f.id),
+                     "user flag for allowlisted " + f.client_ip + " ignored");
+          break;
+        }
+      if (!events_.empty() && !announce()) return false;
+    }
+    return true;
+  }
+
   bool commit() {
+    if (!read_flags()) return false;
     if (auto c = store_.commit(); !c) {
       diag_.error(opts_.db + ": " + c.error());
       return false;
@@ -186,18 +222,21 @@ private:
                  "banwrite: records=%llu stored=%llu bad=%llu unclassified=%llu spam=%llu "
                  "suspect=%llu ham=%llu local=%llu allowed_ignored=%llu events=%llu "
                  "address_bans=%llu network_bans=%llu grown=%llu carved=%llu expired=%llu "
-                 "active=%llu commits=%llu backend_errors=%llu warnings=%llu\n",
+                 "active=%llu commits=%llu backend_errors=%llu flags=%llu warnings=%llu\n",
                  n(counters_.records), n(counters_.stored), n(counters_.bad),
                  n(counters_.unclassified), n(p.spam), n(p.suspect), n(p.ham), n(p.local),
                  n(p.allowed_ignored), n(counters_.events), n(p.address_bans), n(p.network_bans),
                  n(p.grown_bans), n(p.carved), n(p.expired), n(policy_.active().size()),
-                 n(store_.commits()), n(counters_.backend_errors), n(diag_.warnings()));
+                 n(store_.commits()), n(counters_.backend_errors), n(counters_.flags),
+                 n(diag_.warnings()));
   }
 
   const Options &opts_;
   Diagnostics diag_;
   OutputBuffer out_;
   BanStore store_;
+  std::int64_t last_flag_id_ = 0;
+  bool flags_read_ = false;
   BanPolicy policy_;
   BackendSet backends_;
   std::unique_ptr<NetTable> table_;

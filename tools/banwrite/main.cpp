@@ -35,6 +35,10 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--net-table", o.net_table, "netlookup table for records without \"net\"");
   app.add_flag("--dry-run", o.dry_run, "Decide and store; print what the backends would do");
+  app.add_option("--flag-hits", o.flag_hits,
+                 "Spam records of score 5 a user flag (spamflag) weighs; 0 ignores flags")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
   app.add_flag("--stats", o.stats, "Print counters on stderr at exit");
   app.add_option("--window", o.window, "Evidence window (findtime)")->capture_default_str();
   app.add_option("--threshold", p.address_threshold, "Evidence balance that bans an address")

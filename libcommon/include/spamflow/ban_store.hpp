@@ -56,6 +56,12 @@ public:
   // Adds per network in ban_history: how often each was banned.
   Result<std::unordered_map<IpNetwork, int>> offence_counts();
   Result<std::int64_t> count_rows(std::string_view table);
+  // User flags (spamflag) with id > after_id, oldest first.
+  struct FlagRow {
+    std::int64_t id = 0, time = 0;
+    std::string client_ip;
+  };
+  Result<std::vector<FlagRow>> flags_after(std::int64_t after_id, std::int64_t since_time);
 
   std::uint64_t commits() const { return commits_; }
   Db &db() { return db_; }
