@@ -99,6 +99,14 @@ case $out in *'"score":7.5,"reasons":["pregreeting=+7","no_client_name=+0.5"]'*)
 rc=0; "$bin" --local-nets 300.1.2.3/8 < /dev/null > /dev/null 2>&1 || rc=$?
 expect_eq "$rc" 64 "bad --local-nets"
 
+# Other tools' lines on the same pipe (spamflag's flags, banwrite's ban
+# events) pass through untouched, without a warning.
+printf '%s\n' '{"kind":"flag","qid":"A","host":"mx1","client_ip":"1.2.3.4","flag":true}' \
+  '{"kind":"ban","action":"add","target":"1.2.3.0/24"}' > "$tmp/other.jsonl"
+"$bin" < "$tmp/other.jsonl" > "$tmp/other.out" 2> "$tmp/other.err"
+expect_eq "$(cat "$tmp/other.out")" "$(cat "$tmp/other.jsonl")" "flag and ban lines pass unchanged"
+expect_eq "$(cat "$tmp/other.err")" "" "flag and ban lines give no warning"
+
 if [ "$failures" -ne 0 ]; then
   echo "spamclass.sh: $failures failures" >&2
   exit 1

@@ -20,6 +20,7 @@ struct Counters {
   std::uint64_t bad = 0;      // not JSON, not an object, or a field of the wrong type
   std::uint64_t dropped = 0;  // bad lines left out (--strict, or too long to keep)
   std::uint64_t verbatim = 0; // bad lines written unchanged (no object to add "class" to)
+  std::uint64_t passed = 0;   // other tools' lines (flags, ban events), passed through
   std::array<std::uint64_t, 5> verdicts{};
 };
 
@@ -64,8 +65,22 @@ private:
     return reader.io_error() ? kExIoErr : kExOk;
   }
 
+  static bool is_other_tool_line(simdjson::dom::element object) {
+    std::string_view kind;
+    if (object["kind"].get(kind) != simdjson::SUCCESS) return false;
+    return kind == "flag" || kind == "ban";
+  }
+
   void handle(const JsonLineReader &reader, const JsonLineReader::RawLine &line) {
     bool bad = !line.error.empty();
+    if (!bad && is_other_tool_line(line.object)) {
+      // spamflag's flags and banwrite's ban events travel the same pipes:
+      // they are not records to classify and pass through as they are.
+      out_.buffer().append(line.text).append(1, '\n');
+      ++count_.passed;
+      out_.maybe_flush();
+      return;
+    }
     if (bad) {
       result_.clear(); // the reader has reported it already
     } else {
@@ -118,11 +133,11 @@ private:
     const auto &v = count_.verdicts;
     std::fprintf(stderr,
                  "spamclass: records=%llu spam=%llu suspect=%llu ham=%llu local=%llu "
-                 "unknown=%llu bad=%llu dropped=%llu verbatim=%llu warnings=%llu\n",
+                 "unknown=%llu bad=%llu dropped=%llu verbatim=%llu passed=%llu warnings=%llu\n",
                  n(count_.records), n(v[size_t(Verdict::kSpam)]), n(v[size_t(Verdict::kSuspect)]),
                  n(v[size_t(Verdict::kHam)]), n(v[size_t(Verdict::kLocal)]),
                  n(v[size_t(Verdict::kUnknown)]), n(count_.bad), n(count_.dropped),
-                 n(count_.verbatim), n(diag_.warnings()));
+                 n(count_.verbatim), n(count_.passed), n(diag_.warnings()));
   }
 
   const Options &opts_;
