@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <spawn.h>
@@ -89,18 +89,15 @@ struct SpawnResult {
 
 // True if `name` (a path, or a program found along PATH) is executable.
 bool command_exists(const std::string &name) {
-  if (name.find('/') != std::string::npos)
-    return ::access(name.c_str(), X_OK) == 0;
+  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0;
   const char *path = std::getenv("PATH");
   std::string_view dirs = path ? path : "/usr/bin:/bin";
   while (true) {
     std::size_t colon = dirs.find(':');
     std::string dir(dirs.substr(0, colon));
     std::string full = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(full.c_str(), X_OK) == 0)
-      return true;
-    if (colon == std::string_view::npos)
-      return false;
+    if (::access(full.c_str(), X_OK) == 0) return true;
+    if (colon == std::string_view::npos) return false;
     dirs.remove_prefix(colon + 1);
   }
 }

@@ -16,8 +16,7 @@ std::string printable(std::string_view text, std::size_t max_len = 200) {
     else
       out += static_cast<char>(c);
   }
-  if (text.size() > max_len)
-    out += "...";
+  if (text.size() > max_len) out += "...";
   return out;
 }
 } // namespace

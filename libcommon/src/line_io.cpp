@@ -77,8 +77,7 @@ LineReader::Status LineReader::next(std::string_view &line) {
         errno_ = 0;
         return Status::kInterrupted;
       }
-      if (errno_ != 0)
-        return Status::kError;
+      if (errno_ != 0) return Status::kError;
       if (end_ > begin_ && !skipping_) { // last line without '\n'
         ++line_no_;
         std::size_t len = end_ - begin_;
@@ -96,12 +95,10 @@ LineReader::Status LineReader::next(std::string_view &line) {
 }
 
 bool LineReader::ready() {
-  if (eof_)
-    return true;
+  if (eof_) return true;
   known_newline_ =
       static_cast<const char *>(std::memchr(buf_.data() + begin_, '\n', end_ - begin_));
-  if (known_newline_)
-    return true;
+  if (known_newline_) return true;
   return wait(0);
 }
 
@@ -117,15 +114,16 @@ OutputBuffer::OutputBuffer(int fd, std::size_t flush_at) : fd_(fd), flush_at_(fl
   buf_.reserve(flush_at + 64 * 1024);
 }
 
-OutputBuffer::~OutputBuffer() { flush(); }
+OutputBuffer::~OutputBuffer() {
+  flush();
+}
 
 void OutputBuffer::flush() {
   std::size_t done = 0;
   while (ok_ && done < buf_.size()) {
     ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
     if (n < 0) {
-      if (errno == EINTR)
-        continue;
+      if (errno == EINTR) continue;
       ok_ = false;
       break;
     }

@@ -10,8 +10,8 @@ namespace {
 
 using std::string_view;
 
-constexpr char kMessageTag = '\x01', kSessionTag = '\x02', kSpamdTag = '\x03',
-               kWaitingTag = '\x04', kDsnLinkTag = '\x05';
+constexpr char kMessageTag = '\x01', kSessionTag = '\x02', kSpamdTag = '\x03', kWaitingTag = '\x04',
+               kDsnLinkTag = '\x05';
 
 void make_key(std::string &key, string_view host, char tag, string_view id) {
   key.assign(host);
@@ -19,9 +19,13 @@ void make_key(std::string &key, string_view host, char tag, string_view id) {
   key += id;
 }
 
-std::string pid_text(std::int64_t pid) { return std::to_string(pid); }
+std::string pid_text(std::int64_t pid) {
+  return std::to_string(pid);
+}
 
-bool is_pending_status(string_view status) { return status == "deferred" || status == "queued"; }
+bool is_pending_status(string_view status) {
+  return status == "deferred" || status == "queued";
+}
 
 // Status of one recipient from a to= line.
 void classify_delivery(const SendmailLine &l, Recipient &r) {
@@ -65,33 +69,31 @@ template <class Fn> void for_each_address(string_view list, Fn fn) {
     else if (!quoted && c == '>' && angle > 0)
       --angle;
     else if (c == ',' && !quoted && angle == 0) {
-      if (i > start)
-        fn(list.substr(start, i - start));
+      if (i > start) fn(list.substr(start, i - start));
       start = i + 1;
     }
   }
 }
 
 void set_client(ClientInfo &c, const RelayField &f) {
-  if (!f.present)
-    return;
+  if (!f.present) return;
   if (f.addr) {
-    if (c.ip && *c.ip != *f.addr)
-      return; // the first trusted address of a record stays
+    if (c.ip && *c.ip != *f.addr) return; // the first trusted address of a record stays
     c.ip = f.addr;
     c.ip_text.clear();
   } else if (!c.ip && !f.addr_text.empty()) {
     c.ip_text = f.addr_text;
   }
-  if (!f.name.empty())
-    c.name = f.name;
+  if (!f.name.empty()) c.name = f.name;
   c.forged = c.forged || f.forged;
   c.present = true;
 }
 
 // A local submission and the MTA's copy of it share a Message-ID; only the
 // copy an MTA daemon received from a client went through milter and spamd.
-bool went_through_milter(const MailRecord &r) { return !r.daemon.empty() || r.client.ip; }
+bool went_through_milter(const MailRecord &r) {
+  return !r.daemon.empty() || r.client.ip;
+}
 
 bool msgid_added_by_sendmail(const MailRecord &r) {
   return r.msgid.empty() || r.msgid.find(r.qid) != std::string::npos;
@@ -106,10 +108,8 @@ bool has_end_event(const MailRecord &r) {
 }
 
 bool is_complete(const MailRecord &r) {
-  if (r.kind == RecordKind::kSpamd)
-    return false;
-  if (r.kind == RecordKind::kSession)
-    return has_end_event(r);
+  if (r.kind == RecordKind::kSpamd) return false;
+  if (r.kind == RecordKind::kSession) return has_end_event(r);
   std::int64_t final_count = 0;
   bool any_pending = false;
   for (const auto &rc : r.rcpts) {
@@ -119,24 +119,20 @@ bool is_complete(const MailRecord &r) {
   if (r.saw_from) {
     // nrcpts=0: every recipient was refused; an end event: the transaction
     // was cut off (lost input, failed DATA) and no delivery will follow.
-    if (r.nrcpts == 0 || (r.rcpts.empty() && has_end_event(r)))
-      return true;
+    if (r.nrcpts == 0 || (r.rcpts.empty() && has_end_event(r))) return true;
     return r.nrcpts > 0 && final_count >= r.nrcpts && !any_pending;
   }
-  if (!r.rcpts.empty())
-    return !any_pending;
+  if (!r.rcpts.empty()) return !any_pending;
   return has_end_event(r);
 }
 
 // "No, score=1.2 required=5.0 tests=A,B,\n\tC autolearn=no ..." (X-Spam-Status)
 bool parse_spam_status(string_view v, SpamdInfo &s) {
-  if (v.substr(0, 3) != "Yes" && v.substr(0, 2) != "No")
-    return false;
+  if (v.substr(0, 3) != "Yes" && v.substr(0, 2) != "No") return false;
   s.spam = v[0] == 'Y';
   auto number_after = [&v](string_view key, double &out) {
     std::size_t at = v.find(key);
-    if (at == string_view::npos)
-      return false;
+    if (at == string_view::npos) return false;
     string_view n = v.substr(at + key.size());
     auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), out);
     return ec == std::errc();
@@ -155,8 +151,7 @@ bool parse_spam_status(string_view v, SpamdInfo &s) {
         continue;
       }
       if (t[i] == ' ') {
-        if (t.substr(i + 1, 4) == "\\n\\t" || t.substr(i + 1, 1) == "\t")
-          continue;
+        if (t.substr(i + 1, 4) == "\\n\\t" || t.substr(i + 1, 1) == "\t") continue;
         break;
       }
       s.tests += t[i];
@@ -184,11 +179,13 @@ LogJoiner::LogJoiner(JoinOptions opts, Emit emit)
              [this](Entry &e, Stack::Reason why) { on_emit(e, why); }) {}
 
 bool LogJoiner::is_sendmail_program(string_view p) {
-  return p == "sendmail" || p == "sm-mta" || p == "sm-msp-queue" || p == "sm-msp" ||
-         p == "mail" || p == "sm-mta-in" || p == "sm-mta-out";
+  return p == "sendmail" || p == "sm-mta" || p == "sm-msp-queue" || p == "sm-msp" || p == "mail" ||
+         p == "sm-mta-in" || p == "sm-mta-out";
 }
 
-bool LogJoiner::is_spamd_program(string_view p) { return p == "spamd"; }
+bool LogJoiner::is_spamd_program(string_view p) {
+  return p == "spamd";
+}
 
 void LogJoiner::start_record(Entry &e, RecordKind kind, const SyslogLine &line) {
   MailRecord &r = e.value;
@@ -204,12 +201,9 @@ void LogJoiner::note_line(Entry &e, const SyslogLine &line, string_view raw) {
   MailRecord &r = e.value;
   ++r.lines;
   ++stats_.mail_lines;
-  if (opts_.keep_raw)
-    r.raw.emplace_back(raw);
-  if (line.time.epoch_s < r.first.epoch_s)
-    r.first = line.time;
-  if (line.time.epoch_s > r.last.epoch_s)
-    r.last = line.time;
+  if (opts_.keep_raw) r.raw.emplace_back(raw);
+  if (line.time.epoch_s < r.first.epoch_s) r.first = line.time;
+  if (line.time.epoch_s > r.last.epoch_s) r.last = line.time;
   if (line.pid >= 0 && line.pid != r.pid && r.other_pids.size() < 16 &&
       std::find(r.other_pids.begin(), r.other_pids.end(), line.pid) == r.other_pids.end())
     r.other_pids.push_back(line.pid);
@@ -217,8 +211,7 @@ void LogJoiner::note_line(Entry &e, const SyslogLine &line, string_view raw) {
 
 LogJoiner::Entry &LogJoiner::session_entry(Stack::HostState &h, const SyslogLine &line) {
   make_key(key_, h.name, kSessionTag, pid_text(line.pid));
-  if (Entry *e = stack_.find(key_))
-    return *e;
+  if (Entry *e = stack_.find(key_)) return *e;
   Entry &e = stack_.create(h, key_);
   start_record(e, RecordKind::kSession, line);
   return e;
@@ -247,8 +240,7 @@ LogJoiner::Entry &LogJoiner::message_entry(Stack::HostState &h, const SyslogLine
       pending_links_.erase(it);
     }
   }
-  if (line.pid >= 0)
-    adopt_session(e, h, line.pid);
+  if (line.pid >= 0) adopt_session(e, h, line.pid);
   return e;
 }
 
@@ -258,11 +250,9 @@ void LogJoiner::adopt_session(Entry &message, Stack::HostState &h, std::int64_t 
   std::string key;
   make_key(key, h.name, kSessionTag, pid_text(pid));
   Entry *s = stack_.find(key);
-  if (!s)
-    return;
+  if (!s) return;
   MailRecord &m = message.value, &sr = s->value;
-  if (sr.client.present && !m.client.present)
-    m.client = sr.client;
+  if (sr.client.present && !m.client.present) m.client = sr.client;
   if (m.auth_mech.empty()) {
     m.auth_mech = sr.auth_mech;
     m.auth_id = sr.auth_id;
@@ -272,8 +262,7 @@ void LogJoiner::adopt_session(Entry &message, Stack::HostState &h, std::int64_t 
     m.tls_cipher = sr.tls_cipher;
     m.tls_verify = sr.tls_verify;
   }
-  if (sr.lines == 0)
-    return;
+  if (sr.lines == 0) return;
   m.lines += sr.lines;
   for (auto &line : sr.raw)
     m.raw.push_back(std::move(line));
@@ -281,8 +270,7 @@ void LogJoiner::adopt_session(Entry &message, Stack::HostState &h, std::int64_t 
     m.add_event(ev);
   for (auto &rj : sr.rejects)
     m.rejects.push_back(std::move(rj));
-  if (sr.first.epoch_s < m.first.epoch_s)
-    m.first = sr.first;
+  if (sr.first.epoch_s < m.first.epoch_s) m.first = sr.first;
   sr.lines = 0;
   sr.raw.clear();
   sr.events.clear();
@@ -292,11 +280,9 @@ void LogJoiner::adopt_session(Entry &message, Stack::HostState &h, std::int64_t 
 // A message's pid is that of its SMTP session (the from= line), whichever
 // of its lines came first; the others are listed in pids.
 void LogJoiner::take_smtp_pid(MailRecord &r, std::int64_t pid) {
-  if (pid < 0 || pid == r.pid)
-    return;
+  if (pid < 0 || pid == r.pid) return;
   std::erase(r.other_pids, pid);
-  if (r.pid >= 0)
-    r.other_pids.push_back(r.pid);
+  if (r.pid >= 0) r.other_pids.push_back(r.pid);
   r.pid = pid;
 }
 
@@ -312,8 +298,7 @@ void LogJoiner::remember_link(const std::string &key, LinkInfo link, std::int64_
 
 // A parked link whose record did not appear within the TTL never will.
 void LogJoiner::prune_links(std::int64_t now) {
-  while (!pending_link_order_.empty() &&
-         pending_link_order_.front().second + opts_.ttl_s < now) {
+  while (!pending_link_order_.empty() && pending_link_order_.front().second + opts_.ttl_s < now) {
     pending_links_.erase(pending_link_order_.front().first);
     pending_link_order_.pop_front();
   }
@@ -325,8 +310,7 @@ void LogJoiner::link_handoff(const MailRecord &sender, string_view qid) {
   LinkInfo link{"handoff_from", sender.qid, sender.host};
   bool found = false;
   stack_.for_each_host([&](Stack::HostState &h) {
-    if (found)
-      return;
+    if (found) return;
     std::string key;
     make_key(key, h.name, kMessageTag, qid);
     if (Entry *e = stack_.find(key)) {
@@ -334,8 +318,7 @@ void LogJoiner::link_handoff(const MailRecord &sender, string_view qid) {
       found = true;
     }
   });
-  if (!found)
-    remember_link(std::string(qid), std::move(link), sender.last.epoch_s);
+  if (!found) remember_link(std::string(qid), std::move(link), sender.last.epoch_s);
 }
 
 void LogJoiner::settle(Entry &e, const SyslogLine &line) {
@@ -354,10 +337,8 @@ void LogJoiner::add_sendmail(const SyslogLine &line, string_view raw) {
   Entry &e = l.qid.empty() ? session_entry(h, line) : message_entry(h, line, l.qid);
   note_line(e, line, raw);
   apply(e.value, l, h);
-  if (l.kind == SendmailKind::kFrom)
-    take_smtp_pid(e.value, line.pid);
-  if (l.kind == SendmailKind::kFrom && !e.value.msgid.empty())
-    try_join_pending_spamd_by_mid(e, h);
+  if (l.kind == SendmailKind::kFrom) take_smtp_pid(e.value, line.pid);
+  if (l.kind == SendmailKind::kFrom && !e.value.msgid.empty()) try_join_pending_spamd_by_mid(e, h);
   settle(e, line);
   stack_.advance(h, line.time.epoch_s);
   stack_.enforce_cap();
@@ -398,8 +379,7 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
   case SendmailKind::kRuleset:
     r.rejects.push_back({std::string(l.ruleset), std::string(l.arg1), std::string(l.action),
                          std::string(l.reject_dsn), std::string(l.reject_text), l.reject_code});
-    if (l.ruleset == "check_relay" && l.action == "reject")
-      r.add_event("connect_reject");
+    if (l.ruleset == "check_relay" && l.action == "reject") r.add_event("connect_reject");
     break;
   case SendmailKind::kRcptError:
     r.rejects.push_back({"rcpt", std::string(l.arg1), "reject", "", std::string(l.reject_text), 0});
@@ -407,18 +387,17 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
   case SendmailKind::kMilterAction:
     if (!l.action.empty() || l.reject_code)
       r.rejects.push_back({"milter", std::string(l.milter_name), std::string(l.action),
-                           std::string(l.reject_dsn), std::string(l.reject_text),
-                           l.reject_code});
+                           std::string(l.reject_dsn), std::string(l.reject_text), l.reject_code});
     break;
   case SendmailKind::kMilterHeader:
     apply_milter_header(r, l, h);
     break;
   case SendmailKind::kDsn: {
     string_view t = l.text;
-    r.add_event(t.substr(0, 4) == "DSN:"           ? "dsn_bounce"
-                : t.substr(0, 14) == "sender notify:" ? "dsn_notify"
+    r.add_event(t.substr(0, 4) == "DSN:"                ? "dsn_bounce"
+                : t.substr(0, 14) == "sender notify:"   ? "dsn_notify"
                 : t.substr(0, 17) == "return to sender" ? "dsn_return"
-                                                       : "dsn");
+                                                        : "dsn");
     r.links.push_back({"dsn", std::string(l.qid2), ""});
     std::string child_key;
     make_key(child_key, h.name, kMessageTag, l.qid2);
@@ -429,23 +408,37 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
                     r.last.epoch_s);
     break;
   }
-  case SendmailKind::kNoMail: r.add_event("no_mail"); break;
+  case SendmailKind::kNoMail:
+    r.add_event("no_mail");
+    break;
   case SendmailKind::kLostInput: {
     string_view d = l.detail;
     std::size_t sp = d.rfind(' ');
     r.add_event("lost_input_after_" + std::string(sp == string_view::npos ? d : d.substr(sp + 1)));
     break;
   }
-  case SendmailKind::kTimeout: r.add_event("timeout"); break;
-  case SendmailKind::kPreGreeting: r.add_event("pregreeting"); break;
-  case SendmailKind::kSmtpAttack: r.add_event("smtp_attack"); break;
-  case SendmailKind::kRcptFlood: r.add_event("rcpt_flood"); break;
-  case SendmailKind::kVrfyExpn: r.add_event(l.detail.substr(0, 4) == "VRFY" ? "vrfy" : "expn"); break;
+  case SendmailKind::kTimeout:
+    r.add_event("timeout");
+    break;
+  case SendmailKind::kPreGreeting:
+    r.add_event("pregreeting");
+    break;
+  case SendmailKind::kSmtpAttack:
+    r.add_event("smtp_attack");
+    break;
+  case SendmailKind::kRcptFlood:
+    r.add_event("rcpt_flood");
+    break;
+  case SendmailKind::kVrfyExpn:
+    r.add_event(l.detail.substr(0, 4) == "VRFY" ? "vrfy" : "expn");
+    break;
   case SendmailKind::kAuthServer:
     r.auth_mech = l.mech;
     r.auth_id = l.authid;
     break;
-  case SendmailKind::kAuthFailure: r.add_event("auth_failure"); break;
+  case SendmailKind::kAuthFailure:
+    r.add_event("auth_failure");
+    break;
   case SendmailKind::kStartTls:
     if (l.side == "server") {
       r.tls_version = l.tls_version;
@@ -453,80 +446,71 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
       r.tls_verify = l.tls_verify;
     }
     break;
-  case SendmailKind::kCollect: r.add_event("collect_error"); break;
+  case SendmailKind::kCollect:
+    r.add_event("collect_error");
+    break;
   case SendmailKind::kSyserr:
     r.add_event("syserr");
-    if (l.text.find("collect: ") != string_view::npos)
-      r.add_event("collect_error");
+    if (l.text.find("collect: ") != string_view::npos) r.add_event("collect_error");
     break;
-  case SendmailKind::kSizeExceeded: r.add_event("size_exceeded"); break;
+  case SendmailKind::kSizeExceeded:
+    r.add_event("size_exceeded");
+    break;
   case SendmailKind::kAuthClient:
   case SendmailKind::kOther:
-  case SendmailKind::kDaemon: break;
+  case SendmailKind::kDaemon:
+    break;
   }
 }
 
 void LogJoiner::apply_milter_header(MailRecord &r, const SendmailLine &l, Stack::HostState &h) {
-  if (l.header_name != "X-Spam-Status")
-    return;
+  if (l.header_name != "X-Spam-Status") return;
   SpamdInfo from_header;
-  if (!parse_spam_status(l.header_value, from_header))
-    return;
-  if (!r.spamd.present || r.spamd.source == "milter")
-    r.spamd = from_header;
+  if (!parse_spam_status(l.header_value, from_header)) return;
+  if (!r.spamd.present || r.spamd.source == "milter") r.spamd = from_header;
   // spamd reads "(unknown)" for a message without a Message-ID, to which
   // sendmail then adds one naming the queue id: only such a message can be
   // the one a check without Message-ID was about.
-  if (r.spamd.source == "spamd" || !msgid_added_by_sendmail(r))
-    return;
+  if (r.spamd.source == "spamd" || !msgid_added_by_sendmail(r)) return;
   score_index_[score_key(h.name, from_header)].push_back(h.name + kMessageTag + r.qid);
   // A spamd check that could not name its message (mid unknown) joins the
   // message whose milter reports the same score and tests.
   Entry *check = take_waiting_check(score_key(h.name, from_header));
-  if (!check)
-    return;
+  if (!check) return;
   make_key(key_, h.name, kMessageTag, r.qid);
   Entry *message = stack_.find(key_);
-  if (check && message && join_spamd(*check, *message))
-    ++stats_.spamd_joined_by_score;
+  if (check && message && join_spamd(*check, *message)) ++stats_.spamd_joined_by_score;
 }
 
 void LogJoiner::try_join_pending_spamd_by_mid(Entry &message, Stack::HostState &h) {
-  if (!went_through_milter(message.value))
-    return;
+  if (!went_through_milter(message.value)) return;
   Entry *check = take_waiting_check(h.name + kWaitingTag + message.value.msgid);
-  if (check && join_spamd(*check, message))
-    ++stats_.spamd_joined_by_mid;
+  if (check && join_spamd(*check, message)) ++stats_.spamd_joined_by_mid;
 }
 
 // The oldest message showing these score and tests that has no check yet.
 LogJoiner::Entry *LogJoiner::take_scored_message(const std::string &index_key) {
   auto it = score_index_.find(index_key);
-  if (it == score_index_.end())
-    return nullptr;
+  if (it == score_index_.end()) return nullptr;
   Entry *m = nullptr;
   while (!m && !it->second.empty()) {
     m = stack_.find(it->second.front());
     it->second.pop_front();
-    if (m && m->value.spamd.source == "spamd")
-      m = nullptr;
+    if (m && m->value.spamd.source == "spamd") m = nullptr;
   }
-  if (it->second.empty())
-    score_index_.erase(it);
+  if (it->second.empty()) score_index_.erase(it);
   return m;
 }
 
 LogJoiner::Entry *LogJoiner::take_waiting_check(const std::string &index_key) {
   auto it = spamd_waiting_.find(index_key);
-  if (it == spamd_waiting_.end())
-    return nullptr;
+  if (it == spamd_waiting_.end()) return nullptr;
   Entry *check = nullptr;
   while (!check && !it->second.empty()) {
     check = stack_.find(it->second.front());
     it->second.pop_front();
   }
-  if (it->second.empty())
-    spamd_waiting_.erase(it);
+  if (it->second.empty()) spamd_waiting_.erase(it);
   return check;
 }
 
@@ -551,8 +535,7 @@ void LogJoiner::add_spamd(const SyslogLine &line, string_view raw) {
   }
   note_line(*e, line, raw);
   MailRecord &r = e->value;
-  if (s.kind == SpamdKind::kProcessing)
-    r.msgid = s.mid;
+  if (s.kind == SpamdKind::kProcessing) r.msgid = s.mid;
   if (s.kind == SpamdKind::kVerdict) {
     r.spamd.has_score = s.has_score;
     r.spamd.score = s.score;
@@ -564,10 +547,8 @@ void LogJoiner::add_spamd(const SyslogLine &line, string_view raw) {
     r.spamd.present = true;
     r.spamd.spam = s.spam;
     r.spamd.tests = s.tests;
-    if (!r.spamd.has_score)
-      r.spamd.required = s.required;
-    if (!s.mid.empty())
-      r.msgid = s.mid;
+    if (!r.spamd.has_score) r.spamd.required = s.required;
+    if (!s.mid.empty()) r.msgid = s.mid;
     r.spamd.source = "spamd";
     settle(*e, line);
     finish_spamd_check(*e, h);
@@ -614,8 +595,7 @@ void LogJoiner::finish_spamd_check(Entry &check, Stack::HostState &h) {
 }
 
 bool LogJoiner::join_spamd(Entry &check, Entry &message) {
-  if (&check == &message)
-    return false;
+  if (&check == &message) return false;
   MailRecord &c = check.value, &m = message.value;
   SpamdInfo info = c.spamd;
   info.source = "spamd";
@@ -624,16 +604,13 @@ bool LogJoiner::join_spamd(Entry &check, Entry &message) {
     info.score = m.spamd.score;
     info.required = m.spamd.required;
   }
-  if (info.tests.empty())
-    info.tests = m.spamd.tests;
+  if (info.tests.empty()) info.tests = m.spamd.tests;
   m.spamd = info;
   m.lines += c.lines;
   for (auto &line : c.raw)
     m.raw.push_back(std::move(line));
-  if (c.first.epoch_s < m.first.epoch_s)
-    m.first = c.first;
-  if (c.last.epoch_s > m.last.epoch_s)
-    m.last = c.last;
+  if (c.first.epoch_s < m.first.epoch_s) m.first = c.first;
+  if (c.last.epoch_s > m.last.epoch_s) m.last = c.last;
   c.lines = 0; // nothing left to emit
   stack_.erase(check);
   return true;
@@ -643,29 +620,24 @@ void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
   MailRecord &r = e.value;
   if (!r.msgid.empty()) {
     auto it = msgid_index_.find(r.host + kMessageTag + r.msgid);
-    if (it != msgid_index_.end() && it->second == e.key)
-      msgid_index_.erase(it);
+    if (it != msgid_index_.end() && it->second == e.key) msgid_index_.erase(it);
   }
   if (r.kind == RecordKind::kSpamd) {
     for (const std::string &k : {r.host + kWaitingTag + r.msgid, score_key(r.host, r.spamd)}) {
       auto it = spamd_waiting_.find(k);
-      if (it == spamd_waiting_.end())
-        continue;
+      if (it == spamd_waiting_.end()) continue;
       std::erase(it->second, e.key);
-      if (it->second.empty())
-        spamd_waiting_.erase(it);
+      if (it->second.empty()) spamd_waiting_.erase(it);
     }
   }
   if (r.spamd.present && r.kind == RecordKind::kMessage) {
     auto it = score_index_.find(score_key(r.host, r.spamd));
     if (it != score_index_.end()) {
       std::erase(it->second, e.key);
-      if (it->second.empty())
-        score_index_.erase(it);
+      if (it->second.empty()) score_index_.erase(it);
     }
   }
-  if (r.lines == 0)
-    return; // a session whose lines went to its messages, or a joined check
+  if (r.lines == 0) return; // a session whose lines went to its messages, or a joined check
   if (r.kind == RecordKind::kMessage && !r.saw_from && r.rcpts.empty() &&
       (r.client.present || has_end_event(r)))
     r.kind = RecordKind::kSession;
@@ -680,8 +652,13 @@ void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
       r.incomplete = "max_pending";
       ++stats_.incomplete_max_pending;
       break;
-    case Stack::Reason::kFlush: r.incomplete = flush_reason_; ++stats_.incomplete_flush; break;
-    case Stack::Reason::kComplete: r.incomplete = "unjoined"; break;
+    case Stack::Reason::kFlush:
+      r.incomplete = flush_reason_;
+      ++stats_.incomplete_flush;
+      break;
+    case Stack::Reason::kComplete:
+      r.incomplete = "unjoined";
+      break;
     }
   }
   if (!r.saw_from && !r.other_pids.empty()) {

@@ -32,8 +32,7 @@ void MailRecord::reset() {
 }
 
 void MailRecord::add_event(std::string_view name) {
-  if (!has_event(name))
-    events.emplace_back(name);
+  if (!has_event(name)) events.emplace_back(name);
 }
 
 bool MailRecord::has_event(std::string_view name) const {
@@ -44,9 +43,12 @@ namespace {
 
 const char *kind_text(RecordKind k) {
   switch (k) {
-  case RecordKind::kMessage: return "message";
-  case RecordKind::kSession: return "session";
-  case RecordKind::kSpamd: return "spamd";
+  case RecordKind::kMessage:
+    return "message";
+  case RecordKind::kSession:
+    return "session";
+  case RecordKind::kSpamd:
+    return "spamd";
   }
   return "message";
 }
@@ -68,10 +70,8 @@ void write_client(JsonWriter &w, const ClientInfo &c) {
   } else if (!c.ip_text.empty()) {
     w.field("ip_invalid", c.ip_text);
   }
-  if (!c.name.empty())
-    w.field("name", c.name);
-  if (c.forged)
-    w.field("forged", true);
+  if (!c.name.empty()) w.field("name", c.name);
+  if (c.forged) w.field("forged", true);
   w.end_object();
 }
 
@@ -79,18 +79,12 @@ void write_rcpts(JsonWriter &w, const std::vector<Recipient> &rcpts) {
   w.name("rcpts").begin_array();
   for (const Recipient &r : rcpts) {
     w.begin_object().field("to", r.to).field("status", r.status);
-    if (!r.dsn.empty())
-      w.field("dsn", r.dsn);
-    if (!r.mailer.empty())
-      w.field("mailer", r.mailer);
-    if (!r.relay.empty())
-      w.field("relay", r.relay);
-    if (r.delay_s >= 0)
-      w.field("delay_s", r.delay_s);
-    if (!r.text.empty())
-      w.field("text", r.text);
-    if (!r.handoff_qid.empty())
-      w.field("handoff_qid", r.handoff_qid);
+    if (!r.dsn.empty()) w.field("dsn", r.dsn);
+    if (!r.mailer.empty()) w.field("mailer", r.mailer);
+    if (!r.relay.empty()) w.field("relay", r.relay);
+    if (r.delay_s >= 0) w.field("delay_s", r.delay_s);
+    if (!r.text.empty()) w.field("text", r.text);
+    if (!r.handoff_qid.empty()) w.field("handoff_qid", r.handoff_qid);
     w.end_object();
   }
   w.end_array();
@@ -100,14 +94,10 @@ void write_rejects(JsonWriter &w, const std::vector<RejectInfo> &rejects) {
   w.name("rejects").begin_array();
   for (const RejectInfo &r : rejects) {
     w.begin_object().field("ruleset", r.ruleset);
-    if (!r.arg.empty())
-      w.field("arg", r.arg);
-    if (!r.action.empty())
-      w.field("action", r.action);
-    if (r.code)
-      w.field("code", r.code);
-    if (!r.dsn.empty())
-      w.field("dsn", r.dsn);
+    if (!r.arg.empty()) w.field("arg", r.arg);
+    if (!r.action.empty()) w.field("action", r.action);
+    if (r.code) w.field("code", r.code);
+    if (!r.dsn.empty()) w.field("dsn", r.dsn);
     w.field("text", r.text).end_object();
   }
   w.end_array();
@@ -115,16 +105,14 @@ void write_rejects(JsonWriter &w, const std::vector<RejectInfo> &rejects) {
 
 void write_spamd(JsonWriter &w, const SpamdInfo &s) {
   w.name("spamd").begin_object();
-  if (s.has_score)
-    w.field("score", s.score).field("required", s.required);
+  if (s.has_score) w.field("score", s.score).field("required", s.required);
   w.field("spam", s.spam);
   w.name("tests").begin_array();
   std::string_view tests = s.tests;
   while (!tests.empty()) {
     std::size_t comma = tests.find(',');
     std::string_view t = tests.substr(0, comma);
-    if (!t.empty())
-      w.value(t);
+    if (!t.empty()) w.value(t);
     tests = comma == std::string_view::npos ? std::string_view{} : tests.substr(comma + 1);
   }
   w.end_array().field("source", s.source).end_object();
@@ -133,21 +121,19 @@ void write_spamd(JsonWriter &w, const SpamdInfo &s) {
 void write_message_fields(JsonWriter &w, const MailRecord &r) {
   if (r.saw_from) {
     w.field("from", r.from);
-    if (r.size >= 0)
-      w.field("size", r.size);
-    if (r.nrcpts >= 0)
-      w.field("nrcpts", r.nrcpts);
-    if (!r.msgid.empty())
-      w.field("msgid", r.msgid);
-    if (!r.proto.empty())
-      w.field("proto", r.proto);
-    if (!r.daemon.empty())
-      w.field("daemon", r.daemon);
-    if (!r.bodytype.empty())
-      w.field("bodytype", r.bodytype);
+    if (r.size >= 0) w.field("size", r.size);
+    if (r.nrcpts >= 0) w.field("nrcpts", r.nrcpts);
+    if (!r.msgid.empty()) w.field("msgid", r.msgid);
+    if (!r.proto.empty()) w.field("proto", r.proto);
+    if (!r.daemon.empty()) w.field("daemon", r.daemon);
+    if (!r.bodytype.empty()) w.field("bodytype", r.bodytype);
   }
   if (!r.auth_mech.empty() || !r.auth_id.empty())
-    w.name("auth").begin_object().field("mech", r.auth_mech).field("authid", r.auth_id).end_object();
+    w.name("auth")
+        .begin_object()
+        .field("mech", r.auth_mech)
+        .field("authid", r.auth_id)
+        .end_object();
   if (!r.tls_version.empty())
     w.name("tls")
         .begin_object()
@@ -155,24 +141,20 @@ void write_message_fields(JsonWriter &w, const MailRecord &r) {
         .field("cipher", r.tls_cipher)
         .field("verify", r.tls_verify)
         .end_object();
-  if (!r.rcpts.empty())
-    write_rcpts(w, r.rcpts);
-  if (!r.rejects.empty())
-    write_rejects(w, r.rejects);
+  if (!r.rcpts.empty()) write_rcpts(w, r.rcpts);
+  if (!r.rejects.empty()) write_rejects(w, r.rejects);
   if (!r.events.empty()) {
     w.name("events").begin_array();
     for (const auto &e : r.events)
       w.value(e);
     w.end_array();
   }
-  if (r.spamd.present)
-    write_spamd(w, r.spamd);
+  if (r.spamd.present) write_spamd(w, r.spamd);
   if (!r.links.empty()) {
     w.name("links").begin_array();
     for (const auto &l : r.links) {
       w.begin_object().field("rel", l.rel).field("qid", l.qid);
-      if (!l.host.empty())
-        w.field("host", l.host);
+      if (!l.host.empty()) w.field("host", l.host);
       w.end_object();
     }
     w.end_array();
@@ -184,10 +166,8 @@ void write_message_fields(JsonWriter &w, const MailRecord &r) {
 void append_record_json(std::string &out, const MailRecord &r) {
   JsonWriter w(out);
   w.begin_object().field("kind", kind_text(r.kind)).field("host", r.host);
-  if (!r.qid.empty())
-    w.field("qid", r.qid);
-  if (r.pid >= 0)
-    w.field("pid", r.pid);
+  if (!r.qid.empty()) w.field("qid", r.qid);
+  if (r.pid >= 0) w.field("pid", r.pid);
   if (!r.other_pids.empty()) {
     w.name("pids").begin_array();
     for (auto p : r.other_pids)
@@ -199,12 +179,10 @@ void append_record_json(std::string &out, const MailRecord &r) {
     write_time(w, scratch, "first", r.first);
     write_time(w, scratch, "last", r.last);
   }
-  if (r.client.present)
-    write_client(w, r.client);
+  if (r.client.present) write_client(w, r.client);
   write_message_fields(w, r);
   w.field("complete", r.complete);
-  if (!r.complete)
-    w.field("incomplete", r.incomplete);
+  if (!r.complete) w.field("incomplete", r.incomplete);
   w.field("lines", static_cast<std::int64_t>(r.lines));
   if (!r.raw.empty()) {
     w.name("raw").begin_array();

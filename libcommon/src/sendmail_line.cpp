@@ -16,10 +16,8 @@ std::size_t rfind_key(string_view text, string_view key_with_eq) {
   std::size_t pos = text.size();
   while (pos != string_view::npos && pos > 0) {
     pos = text.rfind(key_with_eq, pos - 1);
-    if (pos == string_view::npos)
-      return pos;
-    if (pos >= 2 && text[pos - 2] == ',' && text[pos - 1] == ' ')
-      return pos - 2;
+    if (pos == string_view::npos) return pos;
+    if (pos >= 2 && text[pos - 2] == ',' && text[pos - 1] == ' ') return pos - 2;
   }
   return string_view::npos;
 }
@@ -31,9 +29,9 @@ std::size_t rfind_key(string_view text, string_view key_with_eq) {
 struct TailFields {
   static constexpr int kMaxSeparators = 48;
   string_view text;
-  std::size_t end;          // the untaken text is text[0, end)
+  std::size_t end; // the untaken text is text[0, end)
   std::size_t sep[kMaxSeparators];
-  int n = 0;                // separators, right to left
+  int n = 0; // separators, right to left
   bool overflow = false;
 
   explicit TailFields(string_view t) : text(t), end(t.size()) {
@@ -54,8 +52,7 @@ struct TailFields {
       return take_slow(key_with_eq);
     for (int i = 0; i < n; ++i) {
       std::size_t at = sep[i];
-      if (at >= end)
-        continue;
+      if (at >= end) continue;
       string_view token = text.substr(at + 2, end - at - 2);
       if (token.size() >= key_with_eq.size() && token[0] == key_with_eq[0] &&
           token.substr(0, key_with_eq.size()) == key_with_eq) {
@@ -68,8 +65,7 @@ struct TailFields {
   string_view take_slow(string_view key_with_eq) {
     string_view r = rest();
     std::size_t at = rfind_key(r, key_with_eq);
-    if (at == string_view::npos)
-      return {};
+    if (at == string_view::npos) return {};
     string_view value = r.substr(at + 2 + key_with_eq.size());
     end = at;
     return value;
@@ -79,8 +75,7 @@ struct TailFields {
 std::int64_t to_int(string_view s) {
   std::int64_t v = -1;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size())
-    return -1;
+  if (ec != std::errc() || p != s.data() + s.size()) return -1;
   return v;
 }
 
@@ -95,35 +90,28 @@ std::optional<RelayField> relay_prefix(string_view text, std::size_t &consumed) 
     std::size_t sp = text.find_first_of(" ,");
     r.name = text.substr(0, sp);
     i = r.name.size();
-    if (r.name.empty())
-      return std::nullopt;
-    if (i < text.size() && text[i] == ' ' && i + 1 < text.size() && text[i + 1] == '[')
-      ++i;
+    if (r.name.empty()) return std::nullopt;
+    if (i < text.size() && text[i] == ' ' && i + 1 < text.size() && text[i + 1] == '[') ++i;
   }
   if (i < text.size() && text[i] == '[') {
     std::size_t close = text.find(']', i);
-    if (close == string_view::npos)
-      return std::nullopt;
+    if (close == string_view::npos) return std::nullopt;
     string_view inner = text.substr(i + 1, close - i - 1);
-    if (starts_with_ci(inner, "IPv6:"))
-      inner.remove_prefix(5);
+    if (starts_with_ci(inner, "IPv6:")) inner.remove_prefix(5);
     r.addr_text = inner;
     auto parsed = IpAddress::parse(inner);
-    if (parsed.ok())
-      r.addr = *parsed;
+    if (parsed.ok()) r.addr = *parsed;
     i = close + 1;
     // "[1.2.3.4] [1.2.3.4]": the first bracket stood in for a missing name.
     if (r.name.empty() && i + 1 < text.size() && text[i] == ' ' && text[i + 1] == '[') {
       std::size_t close2 = text.find(']', i + 1);
       if (close2 != string_view::npos) {
         string_view inner2 = text.substr(i + 2, close2 - i - 2);
-        if (starts_with_ci(inner2, "IPv6:"))
-          inner2.remove_prefix(5);
+        if (starts_with_ci(inner2, "IPv6:")) inner2.remove_prefix(5);
         r.addr_text = inner2;
         auto parsed2 = IpAddress::parse(inner2);
         r.addr.reset();
-        if (parsed2.ok())
-          r.addr = *parsed2;
+        if (parsed2.ok()) r.addr = *parsed2;
         i = close2 + 1;
       }
     }
@@ -144,13 +132,11 @@ std::optional<RelayField> relay_then(string_view text, string_view terminator,
                                      std::size_t *after = nullptr) {
   std::size_t used = 0;
   auto r = relay_prefix(text, used);
-  if (!r)
-    return std::nullopt;
+  if (!r) return std::nullopt;
   string_view rest = text.substr(used);
   if (terminator.empty() ? !rest.empty() : rest.substr(0, terminator.size()) != terminator)
     return std::nullopt;
-  if (after)
-    *after = used + terminator.size();
+  if (after) *after = used + terminator.size();
   return r;
 }
 
@@ -160,8 +146,7 @@ void parse_reject(string_view value, SendmailLine &l) {
   if (value.size() >= 3 && is_digit(value[0]) && is_digit(value[1]) && is_digit(value[2])) {
     l.reject_code = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
     string_view rest = value.substr(3);
-    if (!rest.empty() && rest[0] == ' ')
-      rest.remove_prefix(1);
+    if (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
     std::size_t sp = rest.find(' ');
     string_view first = rest.substr(0, sp);
     if (first.size() >= 5 && is_digit(first[0]) && first[1] == '.') {
@@ -177,8 +162,7 @@ void parse_from(string_view text, SendmailLine &l) {
   TailFields t{text};
   string_view relay = t.take("relay=");
   std::optional<RelayField> client;
-  if (!relay.empty())
-    client = relay_then(relay, "");
+  if (!relay.empty()) client = relay_then(relay, "");
   l.daemon = t.take("daemon=");
   // A network client's from= line ends "..., proto=P, daemon=D, relay=R".
   // Unless daemon= is the very field before relay=, the relay= found may be
@@ -224,8 +208,8 @@ void parse_to(string_view text, SendmailLine &l) {
   l.kind = SendmailKind::kTo;
   // to=<a>,<b>, [ctladdr=x (u/g), ]delay=..., ..., stat=text
   std::size_t delay_at = text.find(", delay=");
-  string_view head = text.substr(3, delay_at == string_view::npos ? string_view::npos
-                                                                     : delay_at - 3);
+  string_view head =
+      text.substr(3, delay_at == string_view::npos ? string_view::npos : delay_at - 3);
   string_view tail = delay_at == string_view::npos ? string_view{} : text.substr(delay_at + 2);
   std::size_t ctl = rfind_key(head, "ctladdr=");
   if (ctl != string_view::npos) {
@@ -240,8 +224,7 @@ void parse_to(string_view text, SendmailLine &l) {
   }
   for (string_view field : split_fields(tail)) {
     std::size_t eq = field.find('=');
-    if (eq == string_view::npos)
-      continue;
+    if (eq == string_view::npos) continue;
     string_view k = field.substr(0, eq), v = field.substr(eq + 1);
     if (k == "delay")
       l.delay_s = parse_sendmail_delay(v);
@@ -252,8 +235,7 @@ void parse_to(string_view text, SendmailLine &l) {
     else if (k == "dsn")
       l.dsn = v;
     else if (k == "relay") {
-      if (auto r = relay_then(v, ""))
-        l.peer = *r;
+      if (auto r = relay_then(v, "")) l.peer = *r;
     }
   }
   parse_stat(l);
@@ -269,15 +251,12 @@ bool is_balanced(string_view text) {
       ++i;
       continue;
     }
-    if (c == '"')
-      quoted = !quoted;
-    if (quoted)
-      continue;
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
     angle += c == '<' ? 1 : c == '>' ? -1 : 0;
     paren += c == '(' ? 1 : c == ')' ? -1 : 0;
     square += c == '[' ? 1 : c == ']' ? -1 : 0;
-    if (angle < 0 || paren < 0 || square < 0)
-      return false;
+    if (angle < 0 || paren < 0 || square < 0) return false;
   }
   return !quoted && angle == 0 && paren == 0 && square == 0;
 }
@@ -295,13 +274,11 @@ void parse_ruleset(string_view text, SendmailLine &l) {
   string_view rest = text.substr(8);
   std::size_t comma = rest.find(", ");
   l.ruleset = rest.substr(0, comma);
-  if (comma == string_view::npos)
-    return;
+  if (comma == string_view::npos) return;
   rest = rest.substr(comma + 2);
   bool trusted = true;
   auto take_arg = [&rest, &trusted](string_view key, string_view &out) {
-    if (rest.substr(0, key.size()) != key)
-      return;
+    if (rest.substr(0, key.size()) != key) return;
     string_view v = rest.substr(key.size());
     // An argument is trusted as a field boundary only if it has no white
     // space: "a, relay=[6.6.6.6]" inside an address cannot pass as a field.
@@ -364,8 +341,7 @@ void parse_ruleset(string_view text, SendmailLine &l) {
 // "<addr>... text" as written for RCPT/MAIL errors.
 bool parse_rcpt_error(string_view text, SendmailLine &l) {
   std::size_t dots = text.find(">... ");
-  if (text.empty() || text[0] != '<' || dots == string_view::npos)
-    return false;
+  if (text.empty() || text[0] != '<' || dots == string_view::npos) return false;
   l.kind = SendmailKind::kRcptError;
   l.arg1 = text.substr(0, dots + 1);
   l.reject_text = text.substr(dots + 5);
@@ -377,8 +353,7 @@ bool parse_rcpt_error(string_view text, SendmailLine &l) {
 bool parse_relay_led(string_view text, SendmailLine &l) {
   std::size_t used = 0;
   auto r = relay_prefix(text, used);
-  if (!r)
-    return false;
+  if (!r) return false;
   string_view rest = text.substr(used);
   if (rest.substr(0, 42) == " did not issue MAIL/EXPN/VRFY/ETRN during ") {
     l.kind = SendmailKind::kNoMail;
@@ -404,8 +379,7 @@ bool parse_relay_led(string_view text, SendmailLine &l) {
 // "prefix RELAY middle..." where RELAY sits at a fixed place after prefix.
 bool parse_after_prefix(string_view text, string_view prefix, string_view terminator,
                         SendmailKind kind, SendmailLine &l) {
-  if (text.substr(0, prefix.size()) != prefix)
-    return false;
+  if (text.substr(0, prefix.size()) != prefix) return false;
   std::size_t after = 0;
   auto r = relay_then(text.substr(prefix.size()), terminator, &after);
   l.kind = kind;
@@ -427,8 +401,7 @@ void parse_auth_tls(string_view text, SendmailLine &l, bool tls) {
   bool server = l.side == "server";
   l.kind = tls ? SendmailKind::kStartTls
                : (server ? SendmailKind::kAuthServer : SendmailKind::kAuthClient);
-  if (comma == string_view::npos)
-    return;
+  if (comma == string_view::npos) return;
   string_view rest = text.substr(comma + 2);
   if (rest.substr(0, 6) == "relay=") {
     std::size_t used = 0;
@@ -442,8 +415,7 @@ void parse_auth_tls(string_view text, SendmailLine &l, bool tls) {
   }
   for (string_view field : split_fields(rest)) {
     std::size_t e = field.find('=');
-    if (e == string_view::npos)
-      continue;
+    if (e == string_view::npos) continue;
     string_view k = field.substr(0, e), v = field.substr(e + 1);
     if (k == "authid")
       l.authid = v;
@@ -466,8 +438,7 @@ void parse_auth_failure(string_view text, SendmailLine &l) {
     l.mech = text.substr(open + 1, close - open - 1);
   std::size_t at = rfind_key(text, "relay=");
   if (at != string_view::npos) {
-    if (auto r = relay_then(text.substr(at + 8), ""))
-      l.client = *r;
+    if (auto r = relay_then(text.substr(at + 8), "")) l.client = *r;
     l.detail = text.substr(0, at);
   }
 }
@@ -483,23 +454,20 @@ void parse_milter(string_view text, SendmailLine &l) {
       string_view h = text.substr(hdr + 8);
       std::size_t colon = h.find(": ");
       l.header_name = h.substr(0, colon);
-      if (colon != string_view::npos)
-        l.header_value = h.substr(colon + 2);
+      if (colon != string_view::npos) l.header_value = h.substr(colon + 2);
       return;
     }
   }
   l.kind = SendmailKind::kMilterAction;
   // "Milter: data, reject=550 ..." / "milter=name, action=data, reject=..."
   std::size_t rej = text.find("reject=");
-  if (rej != string_view::npos)
-    parse_reject(text.substr(rej + 7), l);
+  if (rej != string_view::npos) parse_reject(text.substr(rej + 7), l);
   std::size_t act = text.find("action=");
   if (act != string_view::npos)
     l.action = text.substr(act + 7, text.find(',', act) - act - 7);
   else if (text.substr(0, 8) == "Milter: ")
     l.action = text.substr(8, text.find(',') - 8);
-  if (text.substr(0, 7) == "milter=")
-    l.milter_name = text.substr(7, text.find(',') - 7);
+  if (text.substr(0, 7) == "milter=") l.milter_name = text.substr(7, text.find(',') - 7);
 }
 
 bool parse_message_body(string_view text, SendmailLine &l);
@@ -511,37 +479,31 @@ std::int64_t parse_sendmail_delay(string_view text) {
   std::size_t plus = text.find('+');
   if (plus != string_view::npos) {
     days = to_int(text.substr(0, plus));
-    if (days < 0)
-      return -1;
+    if (days < 0) return -1;
     text = text.substr(plus + 1);
   }
-  if (text.size() != 8 || text[2] != ':' || text[5] != ':')
-    return -1;
+  if (text.size() != 8 || text[2] != ':' || text[5] != ':') return -1;
   static constexpr std::size_t kDigitAt[6] = {0, 1, 3, 4, 6, 7}; // HH:MM:SS
   int v[6];
   for (int i = 0; i < 6; ++i) {
     char c = text[kDigitAt[i]];
-    if (!is_digit(c))
-      return -1;
+    if (!is_digit(c)) return -1;
     v[i] = c - '0';
   }
   return days * 86400 + (v[0] * 10 + v[1]) * 3600 + (v[2] * 10 + v[3]) * 60 + v[4] * 10 + v[5];
 }
 
 bool looks_like_qid(string_view text) {
-  if (text.size() < 8 || text.size() > 20)
-    return false;
+  if (text.size() < 8 || text.size() > 20) return false;
   for (char c : text)
-    if (!is_alnum(c))
-      return false;
+    if (!is_alnum(c)) return false;
   return true;
 }
 
 namespace {
 
 bool parse_message_body(string_view text, SendmailLine &l) {
-  if (text.empty())
-    return false;
+  if (text.empty()) return false;
   // The two most common kinds first, without a chain of comparisons.
   if (text[0] == 't' && text.substr(0, 3) == "to=") {
     parse_to(text, l);
@@ -565,8 +527,8 @@ bool parse_message_body(string_view text, SendmailLine &l) {
     parse_auth_failure(text, l);
   else if (text.substr(0, 6) == "Milter" || text.substr(0, 7) == "milter=")
     parse_milter(text, l);
-  else if (parse_after_prefix(text, "lost input channel from ", " to ",
-                              SendmailKind::kLostInput, l) ||
+  else if (parse_after_prefix(text, "lost input channel from ", " to ", SendmailKind::kLostInput,
+                              l) ||
            parse_after_prefix(text, "timeout waiting for input from ", " during ",
                               SendmailKind::kTimeout, l) ||
            parse_after_prefix(text, "rejecting commands from ", " due to pre-greeting traffic",
@@ -578,8 +540,7 @@ bool parse_message_body(string_view text, SendmailLine &l) {
     if (rel != string_view::npos) {
       std::size_t used = 0;
       auto r = relay_prefix(text.substr(rel + 15), used);
-      if (r && text.substr(rel + 15 + used, 2) == ", ")
-        l.client = *r;
+      if (r && text.substr(rel + 15 + used, 2) == ", ") l.client = *r;
     }
     l.detail = text;
   } else if (text.substr(0, 14) == "message size (") {
@@ -594,12 +555,11 @@ bool parse_message_body(string_view text, SendmailLine &l) {
 
 bool is_daemon_text(string_view text) {
   static constexpr string_view kDaemonPrefixes[] = {
-      "starting daemon", "gethostbyaddr(", "alias database", "restarting ",
-      "rebuilding alias", "accepting connections", "rejecting connections",
-      "daemon ", "runqueue", "grew WorkList"};
+      "starting daemon",  "gethostbyaddr(",        "alias database",        "restarting ",
+      "rebuilding alias", "accepting connections", "rejecting connections", "daemon ",
+      "runqueue",         "grew WorkList"};
   for (string_view p : kDaemonPrefixes)
-    if (text.substr(0, p.size()) == p)
-      return true;
+    if (text.substr(0, p.size()) == p) return true;
   return false;
 }
 
@@ -647,8 +607,7 @@ SendmailParse parse_sendmail_message(string_view message) {
     out.ok = true;
     // A part of a line sendmail split ("QID[2]:") is cut at an arbitrary
     // byte: the relay= a part shows may be the tail of attacker text.
-    if (l.split_part > 0)
-      l.client = {};
+    if (l.split_part > 0) l.client = {};
   } else if (!l.qid.empty()) {
     l.kind = SendmailKind::kOther;
     out.ok = true;
@@ -659,33 +618,58 @@ SendmailParse parse_sendmail_message(string_view message) {
   return out;
 }
 
-std::optional<RelayField> parse_relay(string_view text) { return relay_then(text, ""); }
+std::optional<RelayField> parse_relay(string_view text) {
+  return relay_then(text, "");
+}
 
 const char *kind_name(SendmailKind kind) {
   switch (kind) {
-  case SendmailKind::kOther: return "other";
-  case SendmailKind::kFrom: return "from";
-  case SendmailKind::kTo: return "to";
-  case SendmailKind::kRuleset: return "ruleset";
-  case SendmailKind::kRcptError: return "rcpt_error";
-  case SendmailKind::kNoMail: return "no_mail";
-  case SendmailKind::kLostInput: return "lost_input";
-  case SendmailKind::kTimeout: return "timeout";
-  case SendmailKind::kPreGreeting: return "pregreeting";
-  case SendmailKind::kSmtpAttack: return "smtp_attack";
-  case SendmailKind::kRcptFlood: return "rcpt_flood";
-  case SendmailKind::kVrfyExpn: return "vrfy_expn";
-  case SendmailKind::kAuthServer: return "auth";
-  case SendmailKind::kAuthClient: return "auth_client";
-  case SendmailKind::kAuthFailure: return "auth_failure";
-  case SendmailKind::kStartTls: return "starttls";
-  case SendmailKind::kMilterHeader: return "milter_header";
-  case SendmailKind::kMilterAction: return "milter";
-  case SendmailKind::kDsn: return "dsn";
-  case SendmailKind::kCollect: return "collect";
-  case SendmailKind::kSizeExceeded: return "size_exceeded";
-  case SendmailKind::kSyserr: return "syserr";
-  case SendmailKind::kDaemon: return "daemon";
+  case SendmailKind::kOther:
+    return "other";
+  case SendmailKind::kFrom:
+    return "from";
+  case SendmailKind::kTo:
+    return "to";
+  case SendmailKind::kRuleset:
+    return "ruleset";
+  case SendmailKind::kRcptError:
+    return "rcpt_error";
+  case SendmailKind::kNoMail:
+    return "no_mail";
+  case SendmailKind::kLostInput:
+    return "lost_input";
+  case SendmailKind::kTimeout:
+    return "timeout";
+  case SendmailKind::kPreGreeting:
+    return "pregreeting";
+  case SendmailKind::kSmtpAttack:
+    return "smtp_attack";
+  case SendmailKind::kRcptFlood:
+    return "rcpt_flood";
+  case SendmailKind::kVrfyExpn:
+    return "vrfy_expn";
+  case SendmailKind::kAuthServer:
+    return "auth";
+  case SendmailKind::kAuthClient:
+    return "auth_client";
+  case SendmailKind::kAuthFailure:
+    return "auth_failure";
+  case SendmailKind::kStartTls:
+    return "starttls";
+  case SendmailKind::kMilterHeader:
+    return "milter_header";
+  case SendmailKind::kMilterAction:
+    return "milter";
+  case SendmailKind::kDsn:
+    return "dsn";
+  case SendmailKind::kCollect:
+    return "collect";
+  case SendmailKind::kSizeExceeded:
+    return "size_exceeded";
+  case SendmailKind::kSyserr:
+    return "syserr";
+  case SendmailKind::kDaemon:
+    return "daemon";
   }
   return "other";
 }

@@ -18,8 +18,7 @@ void parse_score_pair(string_view text, SpamdLine &l) {
   std::size_t open = text.find('(');
   std::size_t slash = text.find('/', open);
   std::size_t close = text.find(')', slash);
-  if (open == string_view::npos || slash == string_view::npos || close == string_view::npos)
-    return;
+  if (open == string_view::npos || slash == string_view::npos || close == string_view::npos) return;
   l.has_score = parse_double(text.substr(open + 1, slash - open - 1), l.score) &&
                 parse_double(text.substr(slash + 1, close - slash - 1), l.required);
 }
@@ -27,16 +26,13 @@ void parse_score_pair(string_view text, SpamdLine &l) {
 // "result: Y 15 - TESTS scantime=0.1,size=1237,...,mid=<x>,autolearn=no"
 void parse_result(string_view text, SpamdLine &l) {
   l.kind = SpamdKind::kResult;
-  if (!text.empty())
-    l.spam = text[0] == 'Y';
+  if (!text.empty()) l.spam = text[0] == 'Y';
   std::size_t dash = text.find(" - ");
-  if (dash == string_view::npos)
-    return;
+  if (dash == string_view::npos) return;
   string_view rest = text.substr(dash + 3);
   std::size_t sp = rest.find(' ');
   l.tests = rest.substr(0, sp);
-  if (sp == string_view::npos)
-    return;
+  if (sp == string_view::npos) return;
   string_view kv = rest.substr(sp + 1);
   // mid= may itself contain commas: it is followed by ",autolearn=".
   std::size_t mid = kv.find("mid=");
@@ -53,8 +49,7 @@ void parse_result(string_view text, SpamdLine &l) {
     s = s.substr(0, s.find(','));
     std::int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc())
-      l.size = v;
+    if (ec == std::errc()) l.size = v;
     (void)p;
   }
   std::size_t req = kv.find("required_score=");
@@ -67,8 +62,7 @@ void parse_result(string_view text, SpamdLine &l) {
 
 SpamdLine parse_spamd_message(string_view message) {
   SpamdLine l;
-  if (message.substr(0, 7) != "spamd: ")
-    return l; // prefork:, logger: and the like
+  if (message.substr(0, 7) != "spamd: ") return l; // prefork:, logger: and the like
   string_view text = message.substr(7);
   if (text.substr(0, 16) == "connection from ") {
     l.kind = SpamdKind::kConnection;

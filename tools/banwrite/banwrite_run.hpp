@@ -21,7 +21,7 @@ struct Options {
   std::string access_file = "/var/lib/spamflow/access", access_value = "REJECT";
   std::string rbldnsd_file = "/var/lib/rbldnsd/spamflow";
   std::string net_table; // NetTable for records without "net", "" = none
-  int flag_hits = 3; // a user flag weighs this many spam records; 0: flags ignored
+  int flag_hits = 3;     // a user flag weighs this many spam records; 0: flags ignored
   bool dry_run = false;
   bool stats = false;
   BanPolicyOptions policy;

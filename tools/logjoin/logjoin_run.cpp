@@ -53,22 +53,17 @@ public:
 
   int run_all() {
     std::vector<std::string> files = opts_.files;
-    if (files.empty())
-      files.push_back("-");
+    if (files.empty()) files.push_back("-");
     int rc = kExOk;
     for (const std::string &f : files) {
       int code = run_one(f);
-      if (code != kExOk)
-        rc = code;
-      if (g_stop || code == kExDataErr || !out_.ok())
-        break;
+      if (code != kExOk) rc = code;
+      if (g_stop || code == kExDataErr || !out_.ok()) break;
     }
     joiner_.flush(g_stop ? "signal" : "eof");
     out_.flush();
-    if (opts_.stats)
-      print_stats();
-    if (!out_.ok())
-      return rc == kExOk ? kExIoErr : rc;
+    if (opts_.stats) print_stats();
+    if (!out_.ok()) return rc == kExOk ? kExIoErr : rc;
     return rc;
   }
 
@@ -84,8 +79,7 @@ private:
       }
     }
     int rc = read_loop(fd, display);
-    if (fd != STDIN_FILENO)
-      ::close(fd);
+    if (fd != STDIN_FILENO) ::close(fd);
     return rc;
   }
 
@@ -97,8 +91,7 @@ private:
         g_report = 0;
         print_stats();
       }
-      if (g_stop)
-        return kExOk;
+      if (g_stop) return kExOk;
       if (!reader.ready()) {
         // Nothing to read: hand over what is written before blocking.
         out_.flush();
@@ -106,10 +99,8 @@ private:
         continue;
       }
       auto status = reader.next(line);
-      if (status == LineReader::Status::kEof)
-        return kExOk;
-      if (status == LineReader::Status::kInterrupted)
-        continue;
+      if (status == LineReader::Status::kEof) return kExOk;
+      if (status == LineReader::Status::kInterrupted) continue;
       if (status == LineReader::Status::kError) {
         diag_.error(name + ": read error: " + std::strerror(reader.error_number()));
         return kExIoErr;
@@ -119,8 +110,7 @@ private:
         diag_.warn(name + ":" + std::to_string(reader.line_number()),
                    "line longer than 64 KiB, cut");
       }
-      if (!handle_line(line, name, reader.line_number()) && opts_.strict)
-        return kExDataErr;
+      if (!handle_line(line, name, reader.line_number()) && opts_.strict) return kExDataErr;
     }
   }
 
@@ -129,14 +119,12 @@ private:
   void wait_for_input(LineReader &reader) {
     // A short grace lets the rest of a burst (the next line of the same
     // message) arrive before complete records leave.
-    if (reader.wait(kReadyGraceMs))
-      return;
+    if (reader.wait(kReadyGraceMs)) return;
     joiner_.emit_ready();
     out_.flush();
     int waited = 0;
     while (!g_stop && !g_report) {
-      if (reader.wait(1000))
-        return;
+      if (reader.wait(1000)) return;
       if (++waited >= opts_.idle_s) {
         joiner_.advance_idle(1);
         out_.flush();
@@ -170,14 +158,13 @@ private:
                  "sessions=%llu spamd_unjoined=%llu incomplete_ttl=%llu "
                  "incomplete_max_pending=%llu incomplete_end=%llu pending=%zu peak_pending=%zu\n",
                  (unsigned long long)counters_.lines, (unsigned long long)j.mail_lines,
-                 (unsigned long long)counters_.other_programs,
-                 (unsigned long long)j.daemon_lines, (unsigned long long)j.unparsed_lines,
-                 (unsigned long long)counters_.bad_lines, (unsigned long long)counters_.truncated,
-                 (unsigned long long)j.records, (unsigned long long)j.messages,
-                 (unsigned long long)j.sessions, (unsigned long long)j.spamd_records,
-                 (unsigned long long)j.incomplete_ttl, (unsigned long long)j.incomplete_max_pending,
-                 (unsigned long long)j.incomplete_flush, joiner_.pending(),
-                 joiner_.peak_pending());
+                 (unsigned long long)counters_.other_programs, (unsigned long long)j.daemon_lines,
+                 (unsigned long long)j.unparsed_lines, (unsigned long long)counters_.bad_lines,
+                 (unsigned long long)counters_.truncated, (unsigned long long)j.records,
+                 (unsigned long long)j.messages, (unsigned long long)j.sessions,
+                 (unsigned long long)j.spamd_records, (unsigned long long)j.incomplete_ttl,
+                 (unsigned long long)j.incomplete_max_pending,
+                 (unsigned long long)j.incomplete_flush, joiner_.pending(), joiner_.peak_pending());
   }
 
   const Options &opts_;

@@ -43,8 +43,7 @@ public:
       : ttl_(ttl_s), linger_(linger_s), max_(max_pending), emit_(std::move(emit)) {}
 
   HostState &host(std::string_view name) {
-    if (last_host_ && last_host_->name == name)
-      return *last_host_;
+    if (last_host_ && last_host_->name == name) return *last_host_;
     auto it = hosts_.find(std::string(name));
     if (it == hosts_.end())
       it = hosts_.emplace(std::string(name), std::make_unique<HostState>()).first;
@@ -85,15 +84,13 @@ public:
     e.host = &h;
     e.touch = ++touch_;
     e.pos = h.pending.insert(h.pending.end(), &e);
-    if (entries_.size() > peak_)
-      peak_ = entries_.size();
+    if (entries_.size() > peak_) peak_ = entries_.size();
     return e;
   }
 
   // Moves the entry to the back of the queue its readiness calls for.
   void touch(Entry &e, std::int64_t log_time, bool ready) {
-    if (log_time > e.last)
-      e.last = log_time;
+    if (log_time > e.last) e.last = log_time;
     e.touch = ++touch_;
     Queue &from = e.ready ? e.host->ready : e.host->pending;
     Queue &to = ready ? e.host->ready : e.host->pending;
@@ -103,15 +100,13 @@ public:
 
   // Advances a host's clock and emits what is due on that host.
   void advance(HostState &h, std::int64_t log_time) {
-    if (log_time > h.now)
-      h.now = log_time;
+    if (log_time > h.now) h.now = log_time;
     expire_host(h);
   }
   // Moves every host's clock forward (the input went quiet for `seconds`).
   void advance_all(std::int64_t seconds) {
     for (auto &[name, h] : hosts_) {
-      if (h->now != INT64_MIN)
-        h->now += seconds;
+      if (h->now != INT64_MIN) h->now += seconds;
       expire_host(*h);
     }
   }
@@ -135,10 +130,8 @@ public:
       Entry *oldest = nullptr;
       for (auto &[name, h] : hosts_)
         for (Queue *q : {&h->ready, &h->pending})
-          if (!q->empty() && (!oldest || q->front()->touch < oldest->touch))
-            oldest = q->front();
-      if (!oldest)
-        return;
+          if (!q->empty() && (!oldest || q->front()->touch < oldest->touch)) oldest = q->front();
+      if (!oldest) return;
       release(*oldest, oldest->ready ? Reason::kComplete : Reason::kMaxPending);
     }
   }
@@ -147,8 +140,7 @@ public:
     (e.ready ? e.host->ready : e.host->pending).erase(e.pos);
     std::string key = std::move(e.key);
     auto node = entries_.extract(key);
-    if (free_nodes_.size() < kMaxFreeNodes)
-      free_nodes_.push_back(std::move(node));
+    if (free_nodes_.size() < kMaxFreeNodes) free_nodes_.push_back(std::move(node));
   }
 
   std::size_t size() const { return entries_.size(); }

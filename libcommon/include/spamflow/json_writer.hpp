@@ -98,8 +98,7 @@ private:
       after_key_ = false;
       return;
     }
-    if (depth_ == 0)
-      return; // top level: values are the caller's business
+    if (depth_ == 0) return; // top level: values are the caller's business
     std::size_t level = depth_ - 1;
     if (level < 64) {
       const std::uint64_t bit = std::uint64_t{1} << level;

@@ -49,8 +49,7 @@ public:
   std::string &buffer() { return buf_; }
   // Call after appending: writes when the buffer is large.
   void maybe_flush() {
-    if (buf_.size() >= flush_at_)
-      flush();
+    if (buf_.size() >= flush_at_) flush();
   }
   void flush();
   bool ok() const { return ok_; }

@@ -24,8 +24,8 @@ struct JoinOptions {
 };
 
 struct JoinStats {
-  std::uint64_t mail_lines = 0;    // sendmail and spamd lines joined into records
-  std::uint64_t daemon_lines = 0;  // process-level lines about no message (counted, skipped)
+  std::uint64_t mail_lines = 0;     // sendmail and spamd lines joined into records
+  std::uint64_t daemon_lines = 0;   // process-level lines about no message (counted, skipped)
   std::uint64_t unparsed_lines = 0; // mail-program lines with neither queue id nor pid
   std::uint64_t records = 0, messages = 0, sessions = 0, spamd_records = 0;
   std::uint64_t incomplete_ttl = 0, incomplete_max_pending = 0, incomplete_flush = 0;

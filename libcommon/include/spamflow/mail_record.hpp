@@ -32,7 +32,7 @@ struct SpamdInfo {
   bool spam = false;
   bool has_score = false;
   double score = 0, required = 0;
-  std::string tests; // comma separated
+  std::string tests;  // comma separated
   std::string source; // "spamd" (joined result line) or "milter" (X-Spam-Status header)
 };
 

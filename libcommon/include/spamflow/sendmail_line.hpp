@@ -21,8 +21,8 @@ namespace spamflow {
 // A relay as sendmail writes it: "name [addr]", "[addr]", "[IPv6:addr]",
 // "name", each optionally followed by " (may be forged)".
 struct RelayField {
-  std::string_view name;     // host name, empty when only an address is known
-  std::string_view addr_text; // text inside the brackets (without "IPv6:")
+  std::string_view name;         // host name, empty when only an address is known
+  std::string_view addr_text;    // text inside the brackets (without "IPv6:")
   std::optional<IpAddress> addr; // set only when addr_text is a valid address
   bool forged = false;
   bool present = false;
@@ -33,39 +33,39 @@ struct RelayField {
 std::optional<RelayField> parse_relay(std::string_view text);
 
 enum class SendmailKind : std::uint8_t {
-  kOther,         // a line with a queue id that no rule below describes
-  kFrom,          // from=...
-  kTo,            // to=...
-  kRuleset,       // ruleset=check_*, ... reject= / discard / quarantine=
-  kRcptError,     // <addr>... User unknown (and other per-address errors)
-  kNoMail,        // did not issue MAIL/EXPN/VRFY/ETRN
-  kLostInput,     // lost input channel from ... after X
-  kTimeout,       // timeout waiting for input from ... during X
-  kPreGreeting,   // rejecting commands from ... due to pre-greeting traffic
-  kSmtpAttack,    // possible SMTP attack
-  kRcptFlood,     // Possible SMTP RCPT flood, throttling.
-  kVrfyExpn,      // [addr]: VRFY x [rejected]
-  kAuthServer,    // AUTH=server, relay=..., authid=..., mech=...
-  kAuthClient,    // AUTH=client, ...
-  kAuthFailure,   // AUTH failure (MECH): ..., relay=...
-  kStartTls,      // STARTTLS=server|client, relay=..., version=...
-  kMilterHeader,  // Milter (name) add: header: X: value
-  kMilterAction,  // Milter: data, reject=... / milter=name, action=...
-  kDsn,           // QID: NEWQID: DSN: / sender notify: / return to sender:
-  kCollect,       // collect: ... (premature EOM, I/O error)
-  kSizeExceeded,  // message size (N) exceeds maximum (N)
-  kSyserr,        // SYSERR(user): ...
-  kDaemon,        // process-level: starting daemon, gethostbyaddr ... (no session)
+  kOther,        // a line with a queue id that no rule below describes
+  kFrom,         // from=...
+  kTo,           // to=...
+  kRuleset,      // ruleset=check_*, ... reject= / discard / quarantine=
+  kRcptError,    // <addr>... User unknown (and other per-address errors)
+  kNoMail,       // did not issue MAIL/EXPN/VRFY/ETRN
+  kLostInput,    // lost input channel from ... after X
+  kTimeout,      // timeout waiting for input from ... during X
+  kPreGreeting,  // rejecting commands from ... due to pre-greeting traffic
+  kSmtpAttack,   // possible SMTP attack
+  kRcptFlood,    // Possible SMTP RCPT flood, throttling.
+  kVrfyExpn,     // [addr]: VRFY x [rejected]
+  kAuthServer,   // AUTH=server, relay=..., authid=..., mech=...
+  kAuthClient,   // AUTH=client, ...
+  kAuthFailure,  // AUTH failure (MECH): ..., relay=...
+  kStartTls,     // STARTTLS=server|client, relay=..., version=...
+  kMilterHeader, // Milter (name) add: header: X: value
+  kMilterAction, // Milter: data, reject=... / milter=name, action=...
+  kDsn,          // QID: NEWQID: DSN: / sender notify: / return to sender:
+  kCollect,      // collect: ... (premature EOM, I/O error)
+  kSizeExceeded, // message size (N) exceeds maximum (N)
+  kSyserr,       // SYSERR(user): ...
+  kDaemon,       // process-level: starting daemon, gethostbyaddr ... (no session)
 };
 
 const char *kind_name(SendmailKind kind);
 
 struct SendmailLine {
   SendmailKind kind = SendmailKind::kOther;
-  std::string_view qid;     // empty when the line has none (pid-only or NOQUEUE)
-  int split_part = 0;       // N of "QID[N]:" (a long line split by sendmail), else 0
-  std::string_view qid2;    // the new queue id of a DSN line
-  std::string_view text;    // the message after the queue id(s)
+  std::string_view qid;  // empty when the line has none (pid-only or NOQUEUE)
+  int split_part = 0;    // N of "QID[N]:" (a long line split by sendmail), else 0
+  std::string_view qid2; // the new queue id of a DSN line
+  std::string_view text; // the message after the queue id(s)
 
   // Client of the session, taken from a trusted position only.
   RelayField client;
@@ -112,16 +112,16 @@ bool looks_like_qid(std::string_view text);
 
 // spamd (SpamAssassin daemon) lines.
 enum class SpamdKind : std::uint8_t {
-  kConnection,  // spamd: connection from ... (start of one check, child pid)
-  kProcessing,  // spamd: processing message <mid> for user
-  kVerdict,     // spamd: clean message (s/r) / identified spam (s/r)
-  kResult,      // spamd: result: Y 15 - TESTS ...,mid=<...>,...
-  kDaemon,      // prefork:, server started, child states ...: not about a message
+  kConnection, // spamd: connection from ... (start of one check, child pid)
+  kProcessing, // spamd: processing message <mid> for user
+  kVerdict,    // spamd: clean message (s/r) / identified spam (s/r)
+  kResult,     // spamd: result: Y 15 - TESTS ...,mid=<...>,...
+  kDaemon,     // prefork:, server started, child states ...: not about a message
 };
 struct SpamdLine {
   SpamdKind kind = SpamdKind::kDaemon;
-  std::string_view mid;      // without < >? no: as logged, e.g. "<x@y>" or "(unknown)"
-  std::string_view tests;    // comma separated
+  std::string_view mid;   // without < >? no: as logged, e.g. "<x@y>" or "(unknown)"
+  std::string_view tests; // comma separated
   double score = 0, required = 0;
   bool has_score = false;
   bool spam = false;

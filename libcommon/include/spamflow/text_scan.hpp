@@ -5,17 +5,23 @@
 
 namespace spamflow {
 
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
-inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+inline bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline bool is_alnum(char c) {
+  return is_digit(c) || is_alpha(c);
+}
+inline char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+}
 
 inline bool starts_with_ci(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size())
-    return false;
+  if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (ascii_lower(text[i]) != ascii_lower(prefix[i]))
-      return false;
+    if (ascii_lower(text[i]) != ascii_lower(prefix[i])) return false;
   return true;
 }
 
@@ -29,23 +35,20 @@ public:
     bool operator!=(const Iterator &other) const { return owner != other.owner; }
     std::string_view operator*() const { return current; }
     Iterator &operator++() {
-      if (!owner->next(current))
-        owner = nullptr;
+      if (!owner->next(current)) owner = nullptr;
       return *this;
     }
   };
   Iterator begin() {
     Iterator it{this, {}};
-    if (!next(it.current))
-      it.owner = nullptr;
+    if (!next(it.current)) it.owner = nullptr;
     return it;
   }
   Iterator end() { return Iterator{nullptr, {}}; }
 
 private:
   bool next(std::string_view &out) {
-    if (done_)
-      return false;
+    if (done_) return false;
     std::size_t sep = rest_.find(", ");
     if (sep == std::string_view::npos) {
       out = rest_;
@@ -59,6 +62,8 @@ private:
   std::string_view rest_;
   bool done_;
 };
-inline FieldSplitter split_fields(std::string_view text) { return FieldSplitter(text); }
+inline FieldSplitter split_fields(std::string_view text) {
+  return FieldSplitter(text);
+}
 
 } // namespace spamflow
