@@ -1,5 +1,7 @@
 #include "spamflow/ban_store.hpp"
 
+#include <map>
+
 namespace spamflow {
 
 namespace {
@@ -290,6 +292,25 @@ Result<std::vector<BanStore::FlagRow>> BanStore::flags_after(std::int64_t after_
     rows.push_back({st->column_int(0), st->column_int(1), st->column_text(2)});
   if (!st->error().empty()) return make_error(st->error());
   return rows;
+}
+
+Result<bool> BanStore::restore_into(BanPolicy &policy) {
+  auto offences = offence_counts();
+  if (!offences) return make_error(offences.error());
+  for (const auto &[net, n] : *offences)
+    policy.set_offences(net, n);
+  auto bans = active_bans();
+  if (!bans) return make_error(bans.error());
+  std::map<IpNetwork, ActiveBan> grouped;
+  for (const StoredBan &b : *bans) {
+    ActiveBan &a = grouped[b.network];
+    a = ActiveBan{b.network, std::move(a.pieces), b.start,  b.until, b.reason,
+                  b.hits,    b.offence,           b.manual, false};
+    a.pieces.push_back(b.target);
+  }
+  for (auto &[net, ban] : grouped)
+    policy.restore_ban(std::move(ban));
+  return true;
 }
 
 Result<std::int64_t> BanStore::count_rows(std::string_view table) {

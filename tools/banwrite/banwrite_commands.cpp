@@ -29,20 +29,7 @@ Result<Loaded> load(const Options &o) {
   auto store = BanStore::open(o.db, o.store);
   if (!store) return make_error(store.error());
   Loaded l{std::move(*store), BanPolicy(o.policy)};
-  auto bans = l.store.active_bans();
-  if (!bans) return make_error(bans.error());
-  std::map<IpNetwork, ActiveBan> grouped;
-  for (const StoredBan &b : *bans) {
-    ActiveBan &a = grouped[b.network];
-    a = ActiveBan{b.network, std::move(a.pieces), b.start,  b.until, b.reason,
-                  b.hits,    b.offence,           b.manual, false};
-    a.pieces.push_back(b.target);
-  }
-  for (auto &[net, ban] : grouped)
-    l.policy.restore_ban(std::move(ban));
-  if (auto off = l.store.offence_counts())
-    for (const auto &[net, n] : *off)
-      l.policy.set_offences(net, n);
+  if (auto ok = l.store.restore_into(l.policy); !ok) return make_error(ok.error());
   return l;
 }
 

@@ -54,24 +54,7 @@ public:
   }
 
 private:
-  Result<bool> restore_state() {
-    auto offences = store_.offence_counts();
-    if (!offences) return make_error(offences.error());
-    for (const auto &[net, n] : *offences)
-      policy_.set_offences(net, n);
-    auto bans = store_.active_bans();
-    if (!bans) return make_error(bans.error());
-    std::map<IpNetwork, ActiveBan> grouped;
-    for (const StoredBan &b : *bans) {
-      ActiveBan &a = grouped[b.network];
-      a = ActiveBan{b.network, std::move(a.pieces), b.start,  b.until, b.reason,
-                    b.hits,    b.offence,           b.manual, false};
-      a.pieces.push_back(b.target);
-    }
-    for (auto &[net, ban] : grouped)
-      policy_.restore_ban(std::move(ban));
-    return true;
-  }
+  Result<bool> restore_state() { return store_.restore_into(policy_); }
 
   int run_one(const std::string &name) {
     int fd = STDIN_FILENO;

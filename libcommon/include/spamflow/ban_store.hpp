@@ -56,6 +56,9 @@ public:
   // Adds per network in ban_history: how often each was banned.
   Result<std::unordered_map<IpNetwork, int>> offence_counts();
   Result<std::int64_t> count_rows(std::string_view table);
+  // Loads the stored state into a policy: every target's offence count and
+  // the active bans (a carved ban's pieces grouped under its network).
+  Result<bool> restore_into(BanPolicy &policy);
   // User flags (spamflag) with id > after_id, oldest first.
   struct FlagRow {
     std::int64_t id = 0, time = 0;
