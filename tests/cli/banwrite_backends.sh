@@ -23,7 +23,7 @@ done
 for f in access bans.ip4set bans.ip6trie; do
   diff -u "$golden/$f.golden" "$tmp/$f" || fail "$f differs from $golden/$f.golden"
 done
-ls "$tmp" | grep -q '\.tmp\.' && fail "a temporary file was left behind"
+grep -q '\.tmp\.' <<< "$(ls "$tmp")" && fail "a temporary file was left behind"
 
 # --dry-run: the nft batch is printed on stderr, nothing is run (no nft in PATH).
 PATH=/nonexistent "$bw" --db "$tmp/x.db" --dry-run --apply nft restore > /dev/null 2> "$tmp/plan" ||
@@ -39,7 +39,7 @@ PATH=/nonexistent "$bw" --db "$tmp/x.db" --apply nft ban 203.0.113.0/24 > /dev/n
 [ "$rc" -eq 69 ] || fail "ban with nft missing: exit $rc, want 69"
 [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "want one error line: $(cat "$tmp/err")"
 grep -q 'banwrite: nft: nft: command not found' "$tmp/err" || fail "unclear error: $(cat "$tmp/err")"
-"$bw" --db "$tmp/x.db" list | grep -q '^203.0.113.0/24' || fail "the ban was lost with the backend"
+grep -q '^203.0.113.0/24' <<< "$("$bw" --db "$tmp/x.db" list)" || fail "the ban was lost with the backend"
 # The file backends pick it up at the next run (restore re-applies all).
 "$bw" "${opts[@]}" restore 2> /dev/null
 grep -q '^Connect:203.0.113	REJECT$' "$tmp/access" || fail "restore did not write 203.0.113.0/24"

@@ -62,7 +62,7 @@ check_library() { # root prefix
   local soname
   soname=$(readelf -d "$real" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
   [ -n "$soname" ] && [ -e "$lib/$soname" ] || fail "SONAME '$soname' is not installed in $lib"
-  if readelf -d "$real" | grep -q "$build"; then fail "installed libspamflow still refers to the build dir"; fi
+  if grep -qF "$build" <<< "$(readelf -d "$real")"; then fail "installed libspamflow still refers to the build dir"; fi
 }
 
 check_binary() { # path root prefix

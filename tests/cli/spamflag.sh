@@ -137,7 +137,7 @@ for f in "$tmp"/*.hostile; do
 done
 echo "ok: hostile input"
 
-sqlite3 "$tmp/h.db" 'PRAGMA integrity_check' | grep -qx ok || fail "integrity_check"
+grep -qx ok <<< "$(sqlite3 "$tmp/h.db" 'PRAGMA integrity_check')" || fail "integrity_check"
 if [ "$failures" -ne 0 ]; then
   echo "spamflag.sh: $failures failures" >&2
   exit 1
