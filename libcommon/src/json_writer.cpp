@@ -1,6 +1,7 @@
 #include "spamflow/json_writer.hpp"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -97,6 +98,91 @@ void append_control_escape(std::string &out, unsigned char c) {
   out.append(esc, sizeof esc);
 }
 
+// Index of the first byte of the 8 at p that needs work, or 8. The test is
+// that of word_has_special, whose lowest set bit is exact (the borrows that
+// can set higher bits only start at a byte that is itself special).
+unsigned first_special(const unsigned char *p) {
+  static_assert(std::endian::native == std::endian::little, "byte order of the word scan");
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  const auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const std::uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
+  const std::uint64_t hits =
+      (x & kHigh) | below_space | zero_bytes(x ^ (kOnes * '"')) | zero_bytes(x ^ (kOnes * '\\'));
+  return hits == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(hits)) / 8;
+}
+
+// Writes the JSON string literal of text at dst, which has room for
+// 6 * text.size() + 2 bytes (the worst case: every byte a \u00XX escape);
+// returns the end. Same output as append_json_string.
+char *escape_into(char *dst, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+  const std::size_t n = text.size();
+  *dst++ = '"';
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      const unsigned plain = first_special(p + i);
+      std::memcpy(dst, p + i, 8); // room: 8 <= 6 * the 8 bytes left
+      dst += plain;
+      i += plain;
+      if (plain == 8) continue;
+    }
+    const unsigned char c = p[i];
+    if (!kSpecial[c]) {
+      *dst++ = static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      std::size_t bad = 0;
+      const std::size_t len = utf8_sequence(p + i, n - i, &bad);
+      if (len != 0) { // a valid multibyte character is copied as is
+        std::memcpy(dst, p + i, len);
+        dst += len;
+        i += len;
+      } else {
+        std::memcpy(dst, kReplacement.data(), kReplacement.size());
+        dst += kReplacement.size();
+        i += bad;
+      }
+      continue;
+    }
+    *dst++ = '\\';
+    switch (c) {
+    case '"':
+    case '\\':
+      *dst++ = static_cast<char>(c);
+      break;
+    case '\b':
+      *dst++ = 'b';
+      break;
+    case '\f':
+      *dst++ = 'f';
+      break;
+    case '\n':
+      *dst++ = 'n';
+      break;
+    case '\r':
+      *dst++ = 'r';
+      break;
+    case '\t':
+      *dst++ = 't';
+      break;
+    default:
+      std::memcpy(dst, "u00", 3);
+      dst[3] = kHex[c >> 4];
+      dst[4] = kHex[c & 0xF];
+      dst += 5;
+    }
+    ++i;
+  }
+  *dst++ = '"';
+  return dst;
+}
+
 } // namespace
 
 std::size_t valid_utf8_prefix(std::string_view text) {
@@ -175,14 +261,24 @@ void JsonWriter::set_has_items(std::size_t level, bool v) {
 
 void JsonWriter::separate_deep() {
   if (has_items(depth_ - 1))
-    out_ += ',';
+    put(',');
   else
     set_has_items(depth_ - 1, true);
 }
 
+void JsonWriter::put(std::string_view s) {
+  if (s.size() > kBufferSize) {
+    flush();
+    out_ += s;
+    return;
+  }
+  std::memcpy(room(s.size()), s.data(), s.size());
+  cur_ += s.size();
+}
+
 void JsonWriter::open(char bracket) {
   separate();
-  out_ += bracket;
+  put(bracket);
   set_has_items(depth_, false);
   ++depth_;
 }
@@ -190,7 +286,8 @@ void JsonWriter::open(char bracket) {
 void JsonWriter::close(char bracket) {
   if (depth_ > 0) --depth_;
   after_key_ = false;
-  out_ += bracket;
+  put(bracket);
+  done();
 }
 
 JsonWriter &JsonWriter::begin_object() {
@@ -211,34 +308,33 @@ JsonWriter &JsonWriter::end_array() {
 }
 
 JsonWriter &JsonWriter::key(std::string_view k) {
-  separate();
-  append_json_string(out_, k);
-  out_ += ':';
+  value(k); // a string, then the colon; value() saw depth > 0 (keys are in objects)
+  put(':');
   after_key_ = true;
   return *this;
 }
 
 JsonWriter &JsonWriter::name(std::string_view k) {
   separate();
-  char buf[64];
-  if (k.size() <= sizeof buf - 3) { // one append instead of three
-    buf[0] = '"';
-    std::memcpy(buf + 1, k.data(), k.size());
-    buf[k.size() + 1] = '"';
-    buf[k.size() + 2] = ':';
-    out_.append(buf, k.size() + 3);
-  } else {
-    out_ += '"';
-    out_.append(k);
-    out_ += "\":";
-  }
+  put('"');
+  put(k);
+  put(std::string_view("\":"));
   after_key_ = true;
   return *this;
 }
 
 JsonWriter &JsonWriter::value(std::string_view s) {
   separate();
-  append_json_string(out_, s);
+  // Short strings are escaped straight into the buffer; the bound is the
+  // worst case, six bytes out for one in.
+  constexpr std::size_t kLongest = (kBufferSize - 2) / 6;
+  if (s.size() <= kLongest) {
+    cur_ = escape_into(room(6 * s.size() + 2), s);
+  } else {
+    flush();
+    append_json_string(out_, s);
+  }
+  done();
   return *this;
 }
 
@@ -249,44 +345,47 @@ JsonWriter &JsonWriter::value(const char *s) {
 
 JsonWriter &JsonWriter::value(std::int64_t n) {
   separate();
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, n);
-  out_.append(buf, r.ptr);
+  char *p = room(24);
+  cur_ = std::to_chars(p, p + 24, n).ptr;
+  done();
   return *this;
 }
 
 JsonWriter &JsonWriter::value(std::uint64_t n) {
   separate();
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, n);
-  out_.append(buf, r.ptr);
+  char *p = room(24);
+  cur_ = std::to_chars(p, p + 24, n).ptr;
+  done();
   return *this;
 }
 
 JsonWriter &JsonWriter::value(double d) {
   if (!std::isfinite(d)) return null();
   separate();
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, d);
-  out_.append(buf, r.ptr);
+  char *p = room(32);
+  cur_ = std::to_chars(p, p + 32, d).ptr;
+  done();
   return *this;
 }
 
 JsonWriter &JsonWriter::value(bool b) {
   separate();
-  out_ += b ? "true" : "false";
+  put(b ? std::string_view("true") : std::string_view("false"));
+  done();
   return *this;
 }
 
 JsonWriter &JsonWriter::null() {
   separate();
-  out_ += "null";
+  put(std::string_view("null"));
+  done();
   return *this;
 }
 
 JsonWriter &JsonWriter::raw(std::string_view json) {
   separate();
-  out_ += json;
+  put(json);
+  done();
   return *this;
 }
 

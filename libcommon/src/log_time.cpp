@@ -77,12 +77,11 @@ int days_in_month(int year, int month) {
   return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
 }
 
-void append_rfc3339(std::string &out, const LogTime &t) {
+char *format_rfc3339(char *buf, const LogTime &t) {
   const std::int64_t local = t.epoch_s + t.utc_offset_s;
   const std::int64_t days = floor_div(local, 86400);
   const int sod = static_cast<int>(local - days * 86400);
   const Civil c = civil_from_days(days);
-  char buf[48];
   char *p = buf;
   int y = std::clamp(c.year, 0, 9999);
   p = put2(p, y / 100);
@@ -110,7 +109,12 @@ void append_rfc3339(std::string &out, const LogTime &t) {
   p = put2(p, off / 3600 % 100);
   *p++ = ':';
   p = put2(p, off / 60 % 60);
-  out.append(buf, static_cast<std::size_t>(p - buf));
+  return p;
+}
+
+void append_rfc3339(std::string &out, const LogTime &t) {
+  char buf[kRfc3339Max];
+  out.append(buf, static_cast<std::size_t>(format_rfc3339(buf, t) - buf));
 }
 
 std::string to_rfc3339(const LogTime &t) {

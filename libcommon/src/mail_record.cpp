@@ -53,12 +53,25 @@ const char *kind_text(RecordKind k) {
   return "message";
 }
 
-void write_time(JsonWriter &w, std::string &scratch, std::string_view key, const LogTime &t) {
-  // A timestamp needs no escaping: write it as a raw value.
-  scratch.assign(1, '"');
-  append_rfc3339(scratch, t);
-  scratch += '"';
-  w.raw_field(key, scratch);
+// A timestamp needs no escaping: it is written as a raw value. Records
+// that follow each other mostly share their seconds, so the text of the
+// last one is kept.
+void write_time(JsonWriter &w, std::string_view key, const LogTime &t) {
+  struct Cached {
+    LogTime time{INT64_MIN, 0, 0};
+    std::size_t size = 0;
+    char text[kRfc3339Max + 2];
+  };
+  thread_local Cached cached;
+  if (t.epoch_s != cached.time.epoch_s || t.usec != cached.time.usec ||
+      t.utc_offset_s != cached.time.utc_offset_s) {
+    cached.time = t;
+    cached.text[0] = '"';
+    char *end = format_rfc3339(cached.text + 1, t);
+    *end++ = '"';
+    cached.size = static_cast<std::size_t>(end - cached.text);
+  }
+  w.raw_field(key, std::string_view(cached.text, cached.size));
 }
 
 void write_client(JsonWriter &w, const ClientInfo &c) {
@@ -175,9 +188,8 @@ void append_record_json(std::string &out, const MailRecord &r) {
     w.end_array();
   }
   if (r.has_time) {
-    thread_local std::string scratch;
-    write_time(w, scratch, "first", r.first);
-    write_time(w, scratch, "last", r.last);
+    write_time(w, "first", r.first);
+    write_time(w, "last", r.last);
   }
   if (r.client.present) write_client(w, r.client);
   write_message_fields(w, r);

@@ -20,6 +20,9 @@ struct LogTime {
 // Appends e.g. "2014-09-30T08:15:01-04:00", or "2014-09-30T08:15:01.003000-04:00"
 // when usec >= 0. UTC is written "+00:00", never "Z".
 void append_rfc3339(std::string &out, const LogTime &t);
+// The same text written at buf (room for kRfc3339Max bytes); returns its end.
+inline constexpr std::size_t kRfc3339Max = 48;
+char *format_rfc3339(char *buf, const LogTime &t);
 std::string to_rfc3339(const LogTime &t);
 
 // Accepts "YYYY-MM-DDThh:mm:ss[.fraction](Z|+hh:mm|-hh:mm|+hhmm)". Fractions
