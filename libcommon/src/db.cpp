@@ -44,6 +44,11 @@ Statement &Statement::bind_blob(int index, const void *data, std::size_t size) {
   return *this;
 }
 
+Statement &Statement::bind_ref(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Statement &Statement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -63,6 +68,19 @@ Result<bool> Statement::run() {
   std::string err = error_;
   reset();
   if (!err.empty()) return make_error(err);
+  return true;
+}
+
+Result<bool> Statement::run_rebound() {
+  int rc = sqlite3_step(stmt_);
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step(stmt_);
+  if (rc != SQLITE_DONE) {
+    std::string err = sqlite3_errmsg(db_);
+    sqlite3_reset(stmt_);
+    return make_error(err);
+  }
+  sqlite3_reset(stmt_);
   return true;
 }
 
@@ -91,6 +109,11 @@ bool Statement::column_is_null(int col) const {
 }
 
 Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
+  // No global memory statistics: they take a mutex around every SQLite
+  // allocation (4% of banwrite). Only possible before SQLite initialises;
+  // later it fails harmlessly.
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)configured;
   sqlite3 *handle = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
@@ -103,7 +126,8 @@ Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
   sqlite3_busy_timeout(handle, busy_timeout_ms);
   // WAL: readers (report) never block the writer; NORMAL sync in WAL mode
   // cannot corrupt the file on a crash, it can only lose the last commits.
-  auto ok = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  auto ok = db.exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON;");
   if (!ok) return make_error(path + ": " + ok.error());
   return db;
 }

@@ -1,5 +1,7 @@
 #include "spamflow/stored_record.hpp"
 
+#include <array>
+
 #include "spamflow/log_time.hpp"
 
 namespace spamflow {
@@ -8,7 +10,57 @@ namespace {
 
 using simdjson::dom::element;
 
+// The top-level fields read, each found in one pass over the record (a
+// lookup per field walked the object each time: 15 walks a record).
+enum Field : std::size_t {
+  kKind,
+  kHost,
+  kQid,
+  kFrom,
+  kMsgid,
+  kPid,
+  kSize,
+  kNrcpts,
+  kFirst,
+  kLast,
+  kClient,
+  kClass,
+  kRcpts,
+  kNet,
+  kComplete,
+  kEvents,
+  kFieldCount
+};
+constexpr std::string_view kFieldNames[kFieldCount] = {
+    "kind",  "host", "qid",    "from",  "msgid", "pid", "size",     "nrcpts",
+    "first", "last", "client", "class", "rcpts", "net", "complete", "events"};
+
+// The first occurrence of each field, as element lookup finds it.
+struct Fields {
+  std::array<element, kFieldCount> value{};
+  std::array<bool, kFieldCount> present{};
+
+  explicit Fields(simdjson::dom::object obj) {
+    for (auto field : obj)
+      for (std::size_t f = 0; f < kFieldCount; ++f)
+        if (field.key == kFieldNames[f]) {
+          if (!present[f]) value[f] = field.value, present[f] = true;
+          break;
+        }
+  }
+  // Present and not null.
+  bool has(Field f) const { return present[f] && !value[f].is_null(); }
+};
+
 // Optional string field: absent or null is fine, another type is an error.
+bool get_string(const Fields &in, Field f, std::string &out) {
+  if (!in.has(f)) return true;
+  std::string_view s;
+  if (in.value[f].get(s)) return false;
+  out.assign(s);
+  return true;
+}
+
 bool get_string(element obj, const char *key, std::string &out) {
   auto field = obj[key];
   if (field.error()) return true;
@@ -19,19 +71,21 @@ bool get_string(element obj, const char *key, std::string &out) {
   return true;
 }
 
-bool get_int(element obj, const char *key, std::int64_t &out) {
-  auto field = obj[key];
-  if (field.error() || field.is_null()) return true;
-  if (field.is_int64()) return !field.get(out);
+bool get_int(const Fields &in, Field f, std::int64_t &out) {
+  if (!in.has(f)) return true;
+  element v = in.value[f];
+  if (v.is_int64()) return !v.get(out);
   double d = 0;
-  if (field.get(d)) return false;
+  if (v.get(d)) return false;
   out = static_cast<std::int64_t>(d);
   return true;
 }
 
-Result<bool> read_times(element obj, StoredRecord &out) {
-  std::string first, last;
-  if (!get_string(obj, "first", first) || !get_string(obj, "last", last))
+Result<bool> read_times(const Fields &in, StoredRecord &out) {
+  std::string &first = out.scratch_first, &last = out.scratch_last;
+  first.clear();
+  last.clear();
+  if (!get_string(in, kFirst, first) || !get_string(in, kLast, last))
     return make_error("\"first\"/\"last\" is not a string");
   if (first.empty()) return true;
   auto f = parse_rfc3339(first);
@@ -47,10 +101,11 @@ Result<bool> read_times(element obj, StoredRecord &out) {
   return true;
 }
 
-Result<bool> read_client(element obj, StoredRecord &out) {
-  element client;
-  if (obj["client"].get(client)) return true;
-  std::string ip;
+Result<bool> read_client(const Fields &in, StoredRecord &out) {
+  if (!in.present[kClient]) return true;
+  element client = in.value[kClient];
+  std::string &ip = out.scratch_first;
+  ip.clear();
   if (!client.is_object() || !get_string(client, "ip", ip) ||
       !get_string(client, "name", out.client_name))
     return make_error("\"client\" is not an object of strings");
@@ -62,9 +117,9 @@ Result<bool> read_client(element obj, StoredRecord &out) {
   return true;
 }
 
-Result<bool> read_class(element obj, StoredRecord &out) {
-  element cls;
-  if (obj["class"].get(cls)) return true;
+Result<bool> read_class(const Fields &in, StoredRecord &out) {
+  if (!in.present[kClass]) return true;
+  element cls = in.value[kClass];
   if (!cls.is_object() || !get_string(cls, "verdict", out.verdict))
     return make_error("\"class\" has no string verdict");
   auto score = cls["score"];
@@ -74,11 +129,10 @@ Result<bool> read_class(element obj, StoredRecord &out) {
   return true;
 }
 
-Result<bool> read_rcpts(element obj, StoredRecord &out) {
+Result<bool> read_rcpts(const Fields &in, StoredRecord &out) {
+  if (!in.present[kRcpts]) return true;
   simdjson::dom::array rcpts;
-  auto field = obj["rcpts"];
-  if (field.error()) return true;
-  if (field.get(rcpts)) return make_error("\"rcpts\" is not an array");
+  if (in.value[kRcpts].get(rcpts)) return make_error("\"rcpts\" is not an array");
   for (element r : rcpts) {
     StoredRecipient s;
     if (!r.is_object() || !get_string(r, "to", s.to) || !get_string(r, "status", s.status) ||
@@ -89,10 +143,11 @@ Result<bool> read_rcpts(element obj, StoredRecord &out) {
   return true;
 }
 
-Result<bool> read_net(element obj, StoredRecord &out) {
-  element net;
-  if (obj["net"].get(net)) return true;
-  std::string cidr;
+Result<bool> read_net(const Fields &in, StoredRecord &out) {
+  if (!in.present[kNet]) return true;
+  element net = in.value[kNet];
+  std::string &cidr = out.scratch_first;
+  cidr.clear();
   if (!net.is_object() || !get_string(net, "cidr", cidr))
     return make_error("\"net\" is not an object");
   if (cidr.empty()) return true;
@@ -102,26 +157,43 @@ Result<bool> read_net(element obj, StoredRecord &out) {
   return true;
 }
 
+// Empties every field, keeping the strings' buffers for the next record.
+void clear_record(StoredRecord &r) {
+  for (std::string *s : {&r.kind, &r.host, &r.qid, &r.client_name, &r.from, &r.msgid, &r.verdict,
+                         &r.reasons_json, &r.events_json})
+    s->clear();
+  r.pid = r.size = r.nrcpts = -1;
+  r.has_time = false;
+  r.first = r.last = 0;
+  r.utc_offset_s = 0;
+  r.client.reset();
+  r.score = 0;
+  r.net.reset();
+  r.complete = true;
+  r.rcpts.clear();
+}
+
 } // namespace
 
 Result<bool> read_stored_record(element record, StoredRecord &out) {
-  out = StoredRecord{};
-  if (!record.is_object()) return make_error("not an object");
-  if (!get_string(record, "kind", out.kind) || !get_string(record, "host", out.host) ||
-      !get_string(record, "qid", out.qid) || !get_string(record, "from", out.from) ||
-      !get_string(record, "msgid", out.msgid))
+  clear_record(out);
+  simdjson::dom::object obj;
+  if (record.get(obj)) return make_error("not an object");
+  Fields in(obj);
+  if (!get_string(in, kKind, out.kind) || !get_string(in, kHost, out.host) ||
+      !get_string(in, kQid, out.qid) || !get_string(in, kFrom, out.from) ||
+      !get_string(in, kMsgid, out.msgid))
     return make_error("kind/host/qid/from/msgid is not a string");
-  if (!get_int(record, "pid", out.pid) || !get_int(record, "size", out.size) ||
-      !get_int(record, "nrcpts", out.nrcpts))
+  if (!get_int(in, kPid, out.pid) || !get_int(in, kSize, out.size) ||
+      !get_int(in, kNrcpts, out.nrcpts))
     return make_error("pid/size/nrcpts is not a number");
   for (auto step : {read_times, read_client, read_class, read_rcpts, read_net}) {
-    auto r = step(record, out);
+    auto r = step(in, out);
     if (!r) return r;
   }
   bool complete = true;
-  if (!record["complete"].get(complete)) out.complete = complete;
-  auto events = record["events"];
-  if (!events.error()) out.events_json = simdjson::minify(events.value_unsafe());
+  if (in.present[kComplete] && !in.value[kComplete].get(complete)) out.complete = complete;
+  if (in.present[kEvents]) out.events_json = simdjson::minify(in.value[kEvents]);
   return true;
 }
 

@@ -95,7 +95,7 @@ TEST_CASE("rollup: migration from schema 1 fills the rollups from messages", "[b
     CHECK(report_text(store.db(), true) == expected); // no rollups: the scan answers
   }
   auto store = BanStore::open(path).value();
-  CHECK(store.db().user_version() == 2);
+  CHECK(store.db().user_version() == BanStore::kSchemaVersion);
   CHECK(*store.count_rows("rollup_client") > 0);
   CHECK(report_text(store.db(), true) == expected);
   for (const char *suffix : {"", "-wal", "-shm"})

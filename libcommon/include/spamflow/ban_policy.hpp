@@ -20,6 +20,7 @@
 // and warns); a network ban that would cover an allowed address is carved
 // around it (exclude_network), and one inside an allowed range is dropped.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -160,6 +161,7 @@ private:
   struct NetState {
     std::map<IpAddress, std::int64_t> spammers; // host unit address -> last spam time
     std::int64_t last_seen = 0;
+    std::size_t prune_at = 64; // spammers' size that triggers the next pruning
   };
 
   double record_weight(const Observation &obs) const;
@@ -178,6 +180,7 @@ private:
   void drop_covered(const IpNetwork &wider, std::int64_t now, std::vector<BanEvent> &out);
   std::vector<IpNetwork> carve(const IpNetwork &net) const;
   void sweep(std::int64_t now);
+  void count_length(const IpNetwork &net, int delta);
 
   BanPolicyOptions opt_;
   std::vector<IpNetwork> allow_; // collapsed, sorted
@@ -186,6 +189,9 @@ private:
   std::map<IpNetwork, ActiveBan> active_;
   std::set<std::pair<std::int64_t, IpNetwork>> by_until_;
   std::unordered_map<IpNetwork, int> offences_;
+  // Active bans per prefix length, so covering_ban() looks up only the
+  // lengths that have one (a /32 ... /16 walk cost 17 map lookups).
+  std::array<std::array<int, 129>, 2> ban_lengths_{}; // [IPv4, IPv6][prefix length]
   BanPolicyCounters counters_;
 };
 

@@ -37,6 +37,9 @@ public:
   Statement &bind(int index, double value);
   Statement &bind_blob(int index, const void *data, std::size_t size);
   Statement &bind_null(int index);
+  // Binds text without a copy: it must stay valid until the statement has
+  // run (the hot insert path, where the record outlives the run).
+  Statement &bind_ref(int index, std::string_view text);
 
   // One step: true while a row is ready, false when done. A failure is kept
   // in error() (and step() returns false); reset() clears bindings' effect.
@@ -44,6 +47,9 @@ public:
   // Runs to completion and resets, for INSERT/UPDATE/DELETE. Empty = ok.
   Result<bool> run();
   void reset(); // also clears bindings
+  // run() for a statement whose every parameter is bound before each run:
+  // resets without clearing the bindings (clearing cost 5% of banwrite).
+  Result<bool> run_rebound();
 
   std::int64_t column_int(int col) const;
   double column_double(int col) const;

@@ -37,6 +37,8 @@ struct StoredRecord {
   std::optional<IpNetwork> net; // netlookup's "net":{"cidr":…}
   bool complete = true;
   std::vector<StoredRecipient> rcpts;
+  // Reused text buffers of the reader (times, address, cidr), not fields.
+  std::string scratch_first, scratch_last;
 };
 
 // Fills `out` (cleared first) from one parsed record. The error names the
