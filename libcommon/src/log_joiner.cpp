@@ -146,17 +146,17 @@ void LogJoiner::note_line(Entry &e, const SyslogLine &line, string_view raw) {
 }
 
 LogJoiner::Entry &LogJoiner::session_entry(Stack::HostState &h, const SyslogLine &line) {
-  make_key(key_, h.name, kSessionTag, pid_text(line.pid));
-  if (Entry *e = stack_.find(key_)) return *e;
-  Entry &e = stack_.create(h, key_);
+  const string_view key = key_.make(h.name, kSessionTag, line.pid);
+  if (Entry *e = stack_.find(key)) return *e;
+  Entry &e = stack_.create(h, key);
   start_record(e, RecordKind::kSession, line);
   return e;
 }
 
 LogJoiner::Entry &LogJoiner::message_entry(Stack::HostState &h, const SyslogLine &line,
                                            string_view qid) {
-  make_key(key_, h.name, kMessageTag, qid);
-  if (Entry *e = stack_.find(key_)) {
+  const string_view key = key_.make(h.name, kMessageTag, qid);
+  if (Entry *e = stack_.find(key)) {
     const MailRecord &r = e->value;
     // A process not yet seen for this message may have a session (AUTH,
     // TLS, client) to hand over; the order of lines must not matter.
@@ -165,12 +165,11 @@ LogJoiner::Entry &LogJoiner::message_entry(Stack::HostState &h, const SyslogLine
       adopt_session(*e, h, line.pid);
     return *e;
   }
-  Entry &e = stack_.create(h, key_);
+  Entry &e = stack_.create(h, key);
   start_record(e, RecordKind::kMessage, line);
   e.value.qid = qid;
   for (char tag : {kDsnLinkTag, '\0'}) {
-    std::string link_key = tag ? h.name + tag + std::string(qid) : std::string(qid);
-    auto it = pending_links_.find(link_key);
+    auto it = pending_links_.find(tag ? key_.make(h.name, tag, qid) : qid);
     if (it != pending_links_.end()) {
       e.value.links.push_back(std::move(it->second));
       pending_links_.erase(it);
@@ -183,9 +182,8 @@ LogJoiner::Entry &LogJoiner::message_entry(Stack::HostState &h, const SyslogLine
 // Session attributes (client, AUTH, TLS) reach the messages of that session;
 // the session's own lines travel with the first message.
 void LogJoiner::adopt_session(Entry &message, Stack::HostState &h, std::int64_t pid) {
-  std::string key;
-  make_key(key, h.name, kSessionTag, pid_text(pid));
-  Entry *s = stack_.find(key);
+  KeyText key;
+  Entry *s = stack_.find(key.make(h.name, kSessionTag, pid));
   if (!s) return;
   MailRecord &m = message.value, &sr = s->value;
   if (sr.client.present && !m.client.present) m.client = sr.client;
@@ -247,9 +245,8 @@ void LogJoiner::link_handoff(const MailRecord &sender, string_view qid) {
   bool found = false;
   stack_.for_each_host([&](Stack::HostState &h) {
     if (found) return;
-    std::string key;
-    make_key(key, h.name, kMessageTag, qid);
-    if (Entry *e = stack_.find(key)) {
+    KeyText key;
+    if (Entry *e = stack_.find(key.make(h.name, kMessageTag, qid))) {
       e->value.links.push_back(link);
       found = true;
     }
@@ -294,9 +291,12 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
     r.bodytype = l.bodytype;
     // A local submission and the MTA's copy of it share a Message-ID; only
     // the copy an MTA daemon received went through the milter and spamd.
-    if (!r.msgid.empty()) {
-      if (went_through_milter(r))
-        msgid_index_[h.name + kMessageTag + r.msgid] = h.name + kMessageTag + r.qid;
+    if (!r.msgid.empty() && went_through_milter(r)) {
+      KeyText by_msgid;
+      const string_view k = by_msgid.make(h.name, kMessageTag, r.msgid);
+      auto it = msgid_index_.find(k);
+      if (it == msgid_index_.end()) it = msgid_index_.try_emplace(std::string(k)).first;
+      it->second = key_.make(h.name, kMessageTag, r.qid);
     }
     break;
   case SendmailKind::kTo:
@@ -335,9 +335,8 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
                 : t.substr(0, 17) == "return to sender" ? "dsn_return"
                                                         : "dsn");
     r.links.push_back({"dsn", std::string(l.qid2), ""});
-    std::string child_key;
-    make_key(child_key, h.name, kMessageTag, l.qid2);
-    if (Entry *child = stack_.find(child_key)) // its lines may come first
+    KeyText child_key;
+    if (Entry *child = stack_.find(child_key.make(h.name, kMessageTag, l.qid2))) // may come first
       child->value.links.push_back({"dsn_of", r.qid, ""});
     else
       remember_link(h.name + kDsnLinkTag + std::string(l.qid2), {"dsn_of", r.qid, ""},
@@ -402,11 +401,14 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
 void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
   MailRecord &r = e.value;
   if (!r.msgid.empty()) {
-    auto it = msgid_index_.find(r.host + kMessageTag + r.msgid);
+    KeyText k;
+    auto it = msgid_index_.find(k.make(r.host, kMessageTag, r.msgid));
     if (it != msgid_index_.end() && it->second == e.key) msgid_index_.erase(it);
   }
   if (r.kind == RecordKind::kSpamd) {
-    for (const std::string &k : {r.host + kWaitingTag + r.msgid, score_key(r.host, r.spamd)}) {
+    KeyText by_msgid, by_score;
+    for (string_view k :
+         {by_msgid.make(r.host, kWaitingTag, r.msgid), score_key(by_score, r.host, r.spamd)}) {
       auto it = spamd_waiting_.find(k);
       if (it == spamd_waiting_.end()) continue;
       std::erase(it->second, e.key);
@@ -414,7 +416,8 @@ void LogJoiner::on_emit(Entry &e, Stack::Reason why) {
     }
   }
   if (r.spamd.present && r.kind == RecordKind::kMessage) {
-    auto it = score_index_.find(score_key(r.host, r.spamd));
+    KeyText k;
+    auto it = score_index_.find(score_key(k, r.host, r.spamd));
     if (it != score_index_.end()) {
       std::erase(it->second, e.key);
       if (it->second.empty()) score_index_.erase(it);

@@ -2,10 +2,12 @@
 // the keys of the expiring stack and the tests both files share.
 #pragma once
 
+#include <charconv>
 #include <cmath>
 #include <string>
 #include <string_view>
 
+#include "spamflow/key_hash.hpp"
 #include "spamflow/mail_record.hpp"
 
 namespace spamflow::joiner {
@@ -16,14 +18,14 @@ using std::string_view;
 inline constexpr char kMessageTag = '\x01', kSessionTag = '\x02', kSpamdTag = '\x03',
                       kWaitingTag = '\x04', kDsnLinkTag = '\x05';
 
-inline void make_key(std::string &key, string_view host, char tag, string_view id) {
-  key.assign(host);
-  key += tag;
-  key += id;
-}
-
-inline std::string pid_text(std::int64_t pid) {
-  return std::to_string(pid);
+// host + kWaitingTag + score in tenths + '|' + tests: a milter header and
+// a spamd check without Message-ID that agree on these are one message.
+inline string_view score_key(KeyText &key, string_view host, const SpamdInfo &s) {
+  char score[32];
+  char *end = std::to_chars(score, score + 24, std::llround(s.score * 10)).ptr;
+  *end++ = '|';
+  return key.make(host, kWaitingTag, string_view(score, static_cast<std::size_t>(end - score)),
+                  s.tests);
 }
 
 // A local submission and the MTA's copy of it share a Message-ID; only the
@@ -34,15 +36,6 @@ inline bool went_through_milter(const MailRecord &r) {
 
 inline bool msgid_added_by_sendmail(const MailRecord &r) {
   return r.msgid.empty() || r.msgid.find(r.qid) != std::string::npos;
-}
-
-inline std::string score_key(string_view host, const SpamdInfo &s) {
-  std::string k(host);
-  k += kWaitingTag;
-  k += std::to_string(std::llround(s.score * 10));
-  k += '|';
-  k += s.tests;
-  return k;
 }
 
 } // namespace spamflow::joiner

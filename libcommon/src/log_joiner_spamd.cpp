@@ -61,24 +61,28 @@ void LogJoiner::apply_milter_header(MailRecord &r, const SendmailLine &l, Stack:
   // sendmail then adds one naming the queue id: only such a message can be
   // the one a check without Message-ID was about.
   if (r.spamd.source == "spamd" || !msgid_added_by_sendmail(r)) return;
-  score_index_[score_key(h.name, from_header)].push_back(h.name + kMessageTag + r.qid);
+  KeyText score;
+  const string_view by_score = score_key(score, h.name, from_header);
+  auto it = score_index_.find(by_score);
+  if (it == score_index_.end()) it = score_index_.try_emplace(std::string(by_score)).first;
+  it->second.emplace_back(key_.make(h.name, kMessageTag, r.qid));
   // A spamd check that could not name its message (mid unknown) joins the
   // message whose milter reports the same score and tests.
-  Entry *check = take_waiting_check(score_key(h.name, from_header));
+  Entry *check = take_waiting_check(by_score);
   if (!check) return;
-  make_key(key_, h.name, kMessageTag, r.qid);
-  Entry *message = stack_.find(key_);
+  Entry *message = stack_.find(key_.make(h.name, kMessageTag, r.qid));
   if (check && message && join_spamd(*check, *message)) ++stats_.spamd_joined_by_score;
 }
 
 void LogJoiner::try_join_pending_spamd_by_mid(Entry &message, Stack::HostState &h) {
   if (!went_through_milter(message.value)) return;
-  Entry *check = take_waiting_check(h.name + kWaitingTag + message.value.msgid);
+  KeyText key;
+  Entry *check = take_waiting_check(key.make(h.name, kWaitingTag, message.value.msgid));
   if (check && join_spamd(*check, message)) ++stats_.spamd_joined_by_mid;
 }
 
 // The oldest message showing these score and tests that has no check yet.
-LogJoiner::Entry *LogJoiner::take_scored_message(const std::string &index_key) {
+LogJoiner::Entry *LogJoiner::take_scored_message(string_view index_key) {
   auto it = score_index_.find(index_key);
   if (it == score_index_.end()) return nullptr;
   Entry *m = nullptr;
@@ -91,7 +95,7 @@ LogJoiner::Entry *LogJoiner::take_scored_message(const std::string &index_key) {
   return m;
 }
 
-LogJoiner::Entry *LogJoiner::take_waiting_check(const std::string &index_key) {
+LogJoiner::Entry *LogJoiner::take_waiting_check(string_view index_key) {
   auto it = spamd_waiting_.find(index_key);
   if (it == spamd_waiting_.end()) return nullptr;
   Entry *check = nullptr;
@@ -111,15 +115,15 @@ void LogJoiner::add_spamd(const SyslogLine &line, string_view raw) {
     stack_.advance(h, line.time.epoch_s);
     return;
   }
-  make_key(key_, h.name, kSpamdTag, pid_text(line.pid));
-  Entry *e = stack_.find(key_);
+  string_view key = key_.make(h.name, kSpamdTag, line.pid);
+  Entry *e = stack_.find(key);
   if (e && s.kind == SpamdKind::kConnection) {
     finish_spamd_check(*e, h); // the previous check of this child never gave a result
-    make_key(key_, h.name, kSpamdTag, pid_text(line.pid));
+    key = key_.make(h.name, kSpamdTag, line.pid);
     e = nullptr;
   }
   if (!e) {
-    e = &stack_.create(h, key_);
+    e = &stack_.create(h, key);
     start_record(*e, RecordKind::kSpamd, line);
   }
   note_line(*e, line, raw);
@@ -153,7 +157,8 @@ void LogJoiner::add_spamd(const SyslogLine &line, string_view raw) {
 void LogJoiner::finish_spamd_check(Entry &check, Stack::HostState &h) {
   MailRecord &r = check.value;
   if (!r.msgid.empty() && r.msgid.front() == '<') {
-    auto it = msgid_index_.find(h.name + kMessageTag + r.msgid);
+    KeyText key;
+    auto it = msgid_index_.find(key.make(h.name, kMessageTag, r.msgid));
     if (it != msgid_index_.end()) {
       if (Entry *m = stack_.find(it->second); m && join_spamd(check, *m)) {
         ++stats_.spamd_joined_by_mid;
@@ -163,13 +168,15 @@ void LogJoiner::finish_spamd_check(Entry &check, Stack::HostState &h) {
   }
   if (r.msgid.empty() || r.msgid.front() != '<') {
     // No Message-ID: the message may already show the same score and tests.
-    Entry *m = r.spamd.has_score ? take_scored_message(score_key(h.name, r.spamd)) : nullptr;
+    KeyText key;
+    Entry *m = r.spamd.has_score ? take_scored_message(score_key(key, h.name, r.spamd)) : nullptr;
     if (m && join_spamd(check, *m)) {
       ++stats_.spamd_joined_by_score;
       return;
     }
   }
-  std::string waiting_key = h.name + kWaitingTag + std::to_string(++spamd_seq_);
+  const std::string waiting_key(
+      key_.make(h.name, kWaitingTag, static_cast<std::int64_t>(++spamd_seq_)));
   MailRecord value = std::move(r);
   std::int64_t last = check.last;
   stack_.erase(check); // before create(), which may make room by evicting
@@ -177,10 +184,12 @@ void LogJoiner::finish_spamd_check(Entry &check, Stack::HostState &h) {
   w.value = std::move(value);
   w.last = last;
   stack_.touch(w, w.last, true); // waits `linger` for its message
+  KeyText key;
   if (!w.value.msgid.empty() && w.value.msgid.front() == '<')
-    spamd_waiting_[h.name + kWaitingTag + w.value.msgid].push_back(waiting_key);
+    spamd_waiting_[std::string(key.make(h.name, kWaitingTag, w.value.msgid))].push_back(
+        waiting_key);
   else if (w.value.spamd.has_score)
-    spamd_waiting_[score_key(h.name, w.value.spamd)].push_back(waiting_key);
+    spamd_waiting_[std::string(score_key(key, h.name, w.value.spamd))].push_back(waiting_key);
 }
 
 bool LogJoiner::join_spamd(Entry &check, Entry &message) {

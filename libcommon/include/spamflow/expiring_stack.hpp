@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "spamflow/key_hash.hpp"
+
 namespace spamflow {
 
 template <class Value> class ExpiringStack {
@@ -44,7 +46,7 @@ public:
 
   HostState &host(std::string_view name) {
     if (last_host_ && last_host_->name == name) return *last_host_;
-    auto it = hosts_.find(std::string(name));
+    auto it = hosts_.find(name);
     if (it == hosts_.end())
       it = hosts_.emplace(std::string(name), std::make_unique<HostState>()).first;
     it->second->name = it->first;
@@ -57,14 +59,14 @@ public:
       fn(*h);
   }
 
-  Entry *find(const std::string &key) {
+  Entry *find(std::string_view key) {
     auto it = entries_.find(key);
     return it == entries_.end() ? nullptr : &it->second;
   }
 
   // Creates a pending entry (the key must not exist); makes room first so
   // the store never holds more than its cap.
-  Entry &create(HostState &h, std::string key) {
+  Entry &create(HostState &h, std::string_view key) {
     enforce_cap(max_ > 0 ? max_ - 1 : 0);
     Entry *ep;
     if (!free_nodes_.empty()) {
@@ -77,10 +79,10 @@ public:
       node.mapped().last = 0;
       ep = &entries_.insert(std::move(node)).position->second;
     } else {
-      ep = &entries_.try_emplace(key).first->second;
+      ep = &entries_.try_emplace(std::string(key)).first->second;
     }
     Entry &e = *ep;
-    e.key = std::move(key);
+    e.key = key; // reuses the capacity of a recycled node's string
     e.host = &h;
     e.touch = ++touch_;
     e.pos = h.pending.insert(h.pending.end(), &e);
@@ -138,8 +140,7 @@ public:
 
   void erase(Entry &e) {
     (e.ready ? e.host->ready : e.host->pending).erase(e.pos);
-    std::string key = std::move(e.key);
-    auto node = entries_.extract(key);
+    auto node = entries_.extract(entries_.find(std::string_view(e.key)));
     if (free_nodes_.size() < kMaxFreeNodes) free_nodes_.push_back(std::move(node));
   }
 
@@ -162,11 +163,11 @@ private:
   std::int64_t ttl_, linger_;
   std::size_t max_;
   EmitFn emit_;
-  using Map = std::unordered_map<std::string, Entry>;
+  using Map = TextMap<Entry>;
   static constexpr std::size_t kMaxFreeNodes = 256;
   Map entries_;
   std::vector<typename Map::node_type> free_nodes_;
-  std::unordered_map<std::string, std::unique_ptr<HostState>> hosts_;
+  TextMap<std::unique_ptr<HostState>> hosts_;
   HostState *last_host_ = nullptr;
   std::uint64_t touch_ = 0;
   std::size_t peak_ = 0;

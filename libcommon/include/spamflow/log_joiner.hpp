@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "spamflow/expiring_stack.hpp"
+#include "spamflow/key_hash.hpp"
 #include "spamflow/mail_record.hpp"
 #include "spamflow/sendmail_line.hpp"
 #include "spamflow/syslog_line.hpp"
@@ -88,19 +89,19 @@ private:
   bool idling_ = false;
   Stack stack_;
   // host+msgid -> message key, for joining spamd results by Message-ID.
-  std::unordered_map<std::string, std::string> msgid_index_;
+  TextMap<std::string> msgid_index_;
   // host+msgid (or host+score+tests) -> keys of finished spamd checks
   // waiting for their message, oldest first.
-  std::unordered_map<std::string, std::deque<std::string>> spamd_waiting_;
-  Entry *take_waiting_check(const std::string &index_key);
+  TextMap<std::deque<std::string>> spamd_waiting_;
+  Entry *take_waiting_check(std::string_view index_key);
   // host+score+tests of a milter X-Spam-Status -> the message that has it.
-  std::unordered_map<std::string, std::deque<std::string>> score_index_;
-  Entry *take_scored_message(const std::string &index_key);
+  TextMap<std::deque<std::string>> score_index_;
+  Entry *take_scored_message(std::string_view index_key);
   // Links seen before the record they point to exists: (host+)qid -> link.
-  std::unordered_map<std::string, LinkInfo> pending_links_;
+  TextMap<LinkInfo> pending_links_;
   std::deque<std::pair<std::string, std::int64_t>> pending_link_order_; // key, log time
   std::uint64_t spamd_seq_ = 0;
-  std::string key_; // scratch
+  KeyText key_; // scratch for lookups
 };
 
 } // namespace spamflow
