@@ -166,6 +166,12 @@ Result<bool> BanStore::commit() {
   return c;
 }
 
+std::int64_t BanStore::batch_age_ms() const {
+  if (!db_.in_transaction()) return 0;
+  auto age = std::chrono::steady_clock::now() - batch_start_;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+}
+
 Result<bool> BanStore::add_record(const StoredRecord &record) {
   if (auto b = ensure_batch(); !b) return b;
   if (auto r = insert_record(record); !r) return r;

@@ -1,10 +1,12 @@
 #include "banwrite_run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "spamflow/diagnostics.hpp"
@@ -15,6 +17,9 @@
 namespace spamflow::banwrite {
 
 namespace {
+
+// Longest an idle input keeps a batch open (see Runner::idle).
+constexpr std::int64_t kIdleCommitMs = 100;
 
 struct Counters {
   std::uint64_t records = 0, stored = 0, bad = 0, unclassified = 0, events = 0;
@@ -64,7 +69,7 @@ private:
       return kExNoInput;
     }
     JsonLineReader reader(fd, display, diag_);
-    reader.set_before_block([this] { idle(); });
+    reader.set_before_block([this, fd] { idle(fd); });
     JsonLine line;
     int rc = kExOk;
     while (rc == kExOk && out_.ok() && reader.next(line))
@@ -74,8 +79,20 @@ private:
     return rc != kExOk ? rc : (reader.io_error() ? kExIoErr : kExOk);
   }
 
-  // Input is quiet: make what was decided durable and visible.
-  void idle() {
+  // Input is quiet: make what was decided durable and visible. A producer
+  // that is merely slower than us (logjoin | spamclass | banwrite) leaves
+  // the pipe empty between its writes: a commit each time made thousands of
+  // tiny commits a second, 10x slower. So a young batch first waits for
+  // more input until it is kIdleCommitMs old.
+  void idle(int fd) {
+    apply_backends(); // what full batches committed is shown at once
+    out_.flush();
+    std::int64_t wait_ms =
+        std::min<std::int64_t>(kIdleCommitMs, opts_.store.batch_ms) - store_.batch_age_ms();
+    if (wait_ms > 0) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(wait_ms)) > 0) return;
+    }
     commit();
     apply_backends();
     out_.flush();

@@ -67,6 +67,8 @@ public:
   Result<std::vector<FlagRow>> flags_after(std::int64_t after_id, std::int64_t since_time);
 
   std::uint64_t commits() const { return commits_; }
+  // Milliseconds since the open batch began; 0 when none is open.
+  std::int64_t batch_age_ms() const;
   Db &db() { return db_; }
 
 private:
