@@ -53,9 +53,17 @@ CREATE INDEX flags_time ON flags(time);
 // Version 3 drops the indexes no query uses: each cost index upkeep on
 // every stored record (report, spamflag and banwrite filter messages by
 // time, client key, qid or msgid, never by verdict; clients by ip only).
+// clients becomes a WITHOUT ROWID table: one B-tree keyed by ip, not a
+// rowid table plus an index on ip.
 constexpr const char *kSchemaV3 = R"sql(
 DROP INDEX IF EXISTS messages_verdict;
-DROP INDEX IF EXISTS clients_key;
+CREATE TABLE clients_v3 (
+  ip TEXT PRIMARY KEY NOT NULL, family INTEGER, key BLOB, name TEXT,
+  first INTEGER, last INTEGER, records INTEGER, spam INTEGER, ham INTEGER) WITHOUT ROWID;
+INSERT INTO clients_v3 SELECT ip, family, key, name, first, last, records, spam, ham
+  FROM clients WHERE ip IS NOT NULL;
+DROP TABLE clients;
+ALTER TABLE clients_v3 RENAME TO clients;
 )sql";
 
 // migrate_step(db, v) takes the schema from version v to v + 1. Version 2

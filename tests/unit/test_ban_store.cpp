@@ -187,6 +187,10 @@ TEST_CASE("schema 3: a version 2 database loses the unused indexes and keeps its
             .query_int("SELECT count(*) FROM sqlite_master WHERE type='index'"
                        " AND name IN ('messages_time','messages_client','recipients_message')")
             .value() == 3);
+  CHECK(store->db()
+            .query_int("SELECT count(*) FROM sqlite_master WHERE name='clients'"
+                       " AND sql LIKE '%WITHOUT ROWID%'")
+            .value() == 1);
   // The clients upsert sums a batch's records per client with what is stored.
   REQUIRE(store->add_record(message("198.51.100.7", 900, "ham")));
   REQUIRE(store->add_record(message("198.51.100.7", 1100, "spam")));
