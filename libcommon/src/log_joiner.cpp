@@ -18,7 +18,10 @@ bool is_pending_status(string_view status) {
 
 // Status of one recipient from a to= line.
 void classify_delivery(const SendmailLine &l, Recipient &r) {
-  string_view word = l.stat.substr(0, l.stat.find_first_of(" :("));
+  std::size_t end = 0; // the first word: up to ' ', ':' or '('
+  while (end < l.stat.size() && l.stat[end] != ' ' && l.stat[end] != ':' && l.stat[end] != '(')
+    ++end;
+  string_view word = l.stat.substr(0, end);
   if (word == "Sent")
     r.status = "sent";
   else if (word == "Deferred")

@@ -37,7 +37,7 @@ std::optional<RelayField> relay_prefix(string_view text, std::size_t &consumed) 
   r.present = true;
   std::size_t i = 0;
   if (!text.empty() && text[0] != '[') {
-    std::size_t sp = text.find_first_of(" ,");
+    std::size_t sp = find_either(text, ' ', ',');
     r.name = text.substr(0, sp);
     i = r.name.size();
     if (r.name.empty()) return std::nullopt;

@@ -230,6 +230,31 @@ int SyslogParser::infer_year(const CivilTime &c, int &next_year, int &next_month
   return year_;
 }
 
+// "Mmm dd hh:mm:ss " whose first 12 bytes are the cached minute.
+bool SyslogParser::read_cached_minute(std::string_view rest, LogTime &time) const {
+  if (!minute_.valid || rest.size() < 16 || std::memcmp(rest.data(), minute_.text, 12) != 0 ||
+      rest[12] != ':' || rest[15] != ' ')
+    return false;
+  const int second = two_digits(rest, 13);
+  if (second < 0 || second > 59) return false;
+  time = LogTime{minute_.epoch_s + second, -1, minute_.offset_s};
+  return true;
+}
+
+void SyslogParser::remember_minute(std::string_view rest, const CivilTime &c, const LogTime &time) {
+  minute_.valid = false;
+  if (c.usec >= 0 || c.second > 59 || rest.size() < 16 || rest[12] != ':') return;
+  for (int second : {0, 59}) {
+    const LogTime t = zone_.from_local(c.year, c.month, c.day, c.hour, c.minute, second, -1);
+    if (t.utc_offset_s != time.utc_offset_s || t.epoch_s != time.epoch_s - c.second + second)
+      return; // the offset changes within this minute
+  }
+  std::memcpy(minute_.text, rest.data(), 12);
+  minute_.epoch_s = time.epoch_s - c.second;
+  minute_.offset_s = time.utc_offset_s;
+  minute_.valid = true;
+}
+
 Result<SyslogLine> SyslogParser::parse(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return make_error("empty line");
@@ -253,7 +278,10 @@ Result<SyslogLine> SyslogParser::parse(std::string_view line) {
   CivilTime c;
   int next_year = year_, next_month = last_month_;
   std::size_t n = 0;
-  if (rest.size() >= 4 && is_digit(rest[0])) {
+  bool new_minute = false;
+  if (read_cached_minute(rest, out.time)) {
+    n = 15;
+  } else if (rest.size() >= 4 && is_digit(rest[0])) {
     n = scan_iso_timestamp(rest, c);
     if (n == 0) return make_error("malformed ISO timestamp");
     out.time = c.has_offset
@@ -265,9 +293,11 @@ Result<SyslogLine> SyslogParser::parse(std::string_view line) {
     c.year = infer_year(c, next_year, next_month);
     if (c.day > days_in_month(c.year, c.month)) return make_error("day out of range for month");
     out.time = zone_.from_local(c.year, c.month, c.day, c.hour, c.minute, c.second, c.usec);
+    new_minute = true;
   }
   if (n >= rest.size()) return make_error("line ends after timestamp");
   if (rest[n] != ' ') return make_error("no space after timestamp");
+  const std::string_view timestamp = rest;
   rest.remove_prefix(n);
   skip_spaces(rest);
   skip_facility_tag(rest);
@@ -285,6 +315,7 @@ Result<SyslogLine> SyslogParser::parse(std::string_view line) {
   if (!tag) return Error{tag.error()};
   year_ = next_year;
   last_month_ = next_month;
+  if (new_minute) remember_minute(timestamp, c, out.time);
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -322,6 +323,61 @@ TEST_CASE("RFC 3164 year inference", "[syslog][year]") {
     auto r = parser.parse("Dec 31 23:59:59 mx1 a: x");
     REQUIRE(r.ok());
     CHECK(r->time.epoch_s == utc(2014, 12, 31, 23, 59, 59));
+  }
+}
+
+// The parser reads the seconds of a line whose minute it saw last; that
+// must change nothing: a parser fed a whole stream agrees with a fresh
+// parser per line, also across changes of UTC offset and with lines out of
+// order (--year fixes the year, so a fresh parser is a fair oracle).
+TEST_CASE("the minute cache agrees with parsing each line alone", "[syslog][tz]") {
+  std::mt19937 rng(11);
+  for (const char *zone : {"America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "UTC"}) {
+    SyslogOptions opts;
+    opts.tz = zone;
+    opts.year = 2014;
+    SyslogParser stream(opts);
+    static const char *kMonths[] = {"Mar", "Apr", "Oct", "Nov"};
+    for (int i = 0; i < 4000; ++i) {
+      char line[64];
+      const int month = static_cast<int>(rng() % 4), day = 1 + static_cast<int>(rng() % 31);
+      const int hour = static_cast<int>(rng() % 4), minute = rng() % 3 == 0 ? 59 : rng() % 3;
+      std::snprintf(line, sizeof line, "%s %2d %02d:%02d:%02d mx1 sm-mta[1]: x", kMonths[month],
+                    day, hour, minute, static_cast<int>(rng() % 60));
+      auto streamed = stream.parse(line);
+      auto alone = SyslogParser(opts).parse(line);
+      REQUIRE(streamed.ok() == alone.ok());
+      if (!alone.ok()) continue;
+      INFO(zone << ": " << line);
+      REQUIRE(streamed->time.epoch_s == alone->time.epoch_s);
+      REQUIRE(streamed->time.utc_offset_s == alone->time.utc_offset_s);
+      if (rng() % 2) { // the next line often shares the minute
+        line[14] = static_cast<char>('0' + rng() % 6);
+        auto again = stream.parse(line);
+        auto again_alone = SyslogParser(opts).parse(line);
+        REQUIRE(again.ok() == again_alone.ok());
+        if (again.ok()) {
+          REQUIRE(again->time.epoch_s == again_alone->time.epoch_s);
+          REQUIRE(again->time.utc_offset_s == again_alone->time.utc_offset_s);
+        }
+      }
+    }
+  }
+  // Amsterdam moved from +00:19:32 to +00:20 at local midnight of 1 July
+  // 1937: the first 28 seconds of that minute do not exist.
+  SyslogOptions opts;
+  opts.tz = "Europe/Amsterdam";
+  opts.year = 1937;
+  SyslogParser stream(opts);
+  for (const char *line :
+       {"Jul  1 00:00:10 mx1 a: x", "Jul  1 00:00:40 mx1 a: x", "Jul  1 00:00:05 mx1 a: x"}) {
+    auto streamed = stream.parse(line);
+    auto alone = SyslogParser(opts).parse(line);
+    REQUIRE(streamed.ok());
+    REQUIRE(alone.ok());
+    INFO(line);
+    CHECK(streamed->time.epoch_s == alone->time.epoch_s);
+    CHECK(streamed->time.utc_offset_s == alone->time.utc_offset_s);
   }
 }
 

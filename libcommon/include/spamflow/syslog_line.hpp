@@ -70,6 +70,21 @@ private:
   std::int64_t now_epoch_s_;
   int year_ = 0;       // year of the last accepted RFC 3164 line
   int last_month_ = 0; // its month, 0 before the first
+
+  // The minute ("Sep  7 00:00") of the last RFC 3164 line read in full,
+  // and its time: lines of the same minute only read their seconds. The
+  // year inference gives them the same year, since lines read this way do
+  // not move it. Not kept for a minute in which the UTC offset changes
+  // (zones with offsets in seconds, before 1940).
+  struct MinuteCache {
+    bool valid = false;
+    char text[12];
+    std::int64_t epoch_s = 0; // of second 0
+    std::int32_t offset_s = 0;
+  };
+  MinuteCache minute_;
+  bool read_cached_minute(std::string_view rest, LogTime &time) const;
+  void remember_minute(std::string_view rest, const CivilTime &c, const LogTime &time);
 };
 
 } // namespace spamflow

@@ -25,6 +25,14 @@ inline bool starts_with_ci(std::string_view text, std::string_view prefix) {
   return true;
 }
 
+// Position of the first of the two bytes a or b in text, or npos. A plain
+// loop: string_view::find_first_of calls memchr once per byte of the text.
+inline std::size_t find_either(std::string_view text, char a, char b) {
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == a || text[i] == b) return i;
+  return std::string_view::npos;
+}
+
 // Iterates the ", "-separated fields of a sendmail field list.
 class FieldSplitter {
 public:
