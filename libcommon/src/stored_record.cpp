@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "spamflow/json_writer.hpp"
 #include "spamflow/log_time.hpp"
 
 namespace spamflow {
@@ -81,6 +82,29 @@ bool get_int(const Fields &in, Field f, std::int64_t &out) {
   return true;
 }
 
+// Compact JSON text of an element into out (its buffer reused). Reasons
+// and events are arrays of strings, written directly: simdjson::minify's
+// formatter and fresh string cost twice as much.
+void compact_json(element e, std::string &out) {
+  out.clear();
+  simdjson::dom::array items;
+  if (e.get(items)) {
+    out = simdjson::minify(e);
+    return;
+  }
+  out += '[';
+  for (element item : items) {
+    std::string_view text;
+    if (item.get(text)) {
+      out = simdjson::minify(e);
+      return;
+    }
+    if (out.size() > 1) out += ',';
+    append_json_string(out, text);
+  }
+  out += ']';
+}
+
 Result<bool> read_times(const Fields &in, StoredRecord &out) {
   std::string &first = out.scratch_first, &last = out.scratch_last;
   first.clear();
@@ -125,7 +149,7 @@ Result<bool> read_class(const Fields &in, StoredRecord &out) {
   auto score = cls["score"];
   if (!score.error() && score.get(out.score)) return make_error("\"class.score\" is not a number");
   auto reasons = cls["reasons"];
-  if (!reasons.error()) out.reasons_json = simdjson::minify(reasons.value_unsafe());
+  if (!reasons.error()) compact_json(reasons.value_unsafe(), out.reasons_json);
   return true;
 }
 
@@ -193,7 +217,7 @@ Result<bool> read_stored_record(element record, StoredRecord &out) {
   }
   bool complete = true;
   if (in.present[kComplete] && !in.value[kComplete].get(complete)) out.complete = complete;
-  if (in.present[kEvents]) out.events_json = simdjson::minify(in.value[kEvents]);
+  if (in.present[kEvents]) compact_json(in.value[kEvents], out.events_json);
   return true;
 }
 
