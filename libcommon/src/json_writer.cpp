@@ -101,20 +101,32 @@ void append_control_escape(std::string &out, unsigned char c) {
 // Index of the first byte of the 8 at p that needs work, or 8. The test is
 // that of word_has_special, whose lowest set bit is exact (the borrows that
 // can set higher bits only start at a byte that is itself special).
-unsigned first_special(const unsigned char *p) {
-  static_assert(std::endian::native == std::endian::little, "byte order of the word scan");
+std::uint64_t special_hits(std::uint64_t x) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  std::uint64_t x;
-  std::memcpy(&x, p, 8);
   const auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
   const std::uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
-  const std::uint64_t hits =
-      (x & kHigh) | below_space | zero_bytes(x ^ (kOnes * '"')) | zero_bytes(x ^ (kOnes * '\\'));
-  return hits == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(hits)) / 8;
+  return (x & kHigh) | below_space | zero_bytes(x ^ (kOnes * '"')) | zero_bytes(x ^ (kOnes * '\\'));
+}
+
+// The 8 bytes at p as a little-endian word.
+std::uint64_t load_word(const unsigned char *p) {
+  static_assert(std::endian::native == std::endian::little, "byte order of the word scan");
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  return x;
+}
+
+// How many of the low `count` bytes of x come before the first that needs
+// work (count if none does).
+unsigned plain_prefix(std::uint64_t x, unsigned count) {
+  const std::uint64_t hits = special_hits(x);
+  const unsigned first = hits == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(hits)) / 8;
+  return first < count ? first : count;
 }
 
 // Writes the JSON string literal of text at dst, which has room for
-// 6 * text.size() + 2 bytes (the worst case: every byte a \u00XX escape);
+// 6 * text.size() + 2 bytes (the worst case: every byte a \u00XX escape)
+// and 8 more (the word copy may write past what it keeps);
 // returns the end. Same output as append_json_string.
 char *escape_into(char *dst, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -123,12 +135,18 @@ char *escape_into(char *dst, std::string_view text) {
   *dst++ = '"';
   std::size_t i = 0;
   while (i < n) {
-    if (i + 8 <= n) {
-      const unsigned plain = first_special(p + i);
-      std::memcpy(dst, p + i, 8); // room: 8 <= 6 * the 8 bytes left
+    if (n >= 8) {
+      // A whole word, or the last word of the text shifted so that its
+      // unread bytes are the low ones (the upper ones then read as zero).
+      const std::size_t left = n - i;
+      const std::uint64_t x =
+          left >= 8 ? load_word(p + i) : load_word(p + n - 8) >> (8 * (8 - left));
+      const unsigned count = left >= 8 ? 8 : static_cast<unsigned>(left);
+      const unsigned plain = plain_prefix(x, count);
+      std::memcpy(dst, &x, 8); // room: see value(); the bytes past `plain` are overwritten
       dst += plain;
       i += plain;
-      if (plain == 8) continue;
+      if (plain == count) continue;
     }
     const unsigned char c = p[i];
     if (!kSpecial[c]) {
@@ -327,9 +345,9 @@ JsonWriter &JsonWriter::value(std::string_view s) {
   separate();
   // Short strings are escaped straight into the buffer; the bound is the
   // worst case, six bytes out for one in.
-  constexpr std::size_t kLongest = (kBufferSize - 2) / 6;
+  constexpr std::size_t kLongest = (kBufferSize - 10) / 6;
   if (s.size() <= kLongest) {
-    cur_ = escape_into(room(6 * s.size() + 2), s);
+    cur_ = escape_into(room(6 * s.size() + 10), s);
   } else {
     flush();
     append_json_string(out_, s);
