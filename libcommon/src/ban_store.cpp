@@ -77,6 +77,16 @@ Result<bool> migrate_step(Db &db, int from) {
   return ok;
 }
 
+constexpr int kClientColumns = 9;
+
+std::string upsert_clients_sql(int rows) {
+  return "INSERT INTO clients(ip,family,key,name,first,last,records,spam,ham) VALUES" +
+         sql_value_rows(rows, kClientColumns) +
+         " ON CONFLICT(ip) DO UPDATE SET name=coalesce(excluded.name,name),"
+         " first=min(first,excluded.first), last=max(last,excluded.last),"
+         " records=records+excluded.records, spam=spam+excluded.spam, ham=ham+excluded.ham";
+}
+
 } // namespace
 
 std::string address_key(const IpAddress &addr) {
@@ -124,7 +134,7 @@ Result<bool> BanStore::migrate() {
 Result<bool> BanStore::prepare_statements() {
   struct Item {
     Statement *stmt;
-    const char *sql;
+    std::string sql;
   };
   const Item items[] = {
       {&insert_message_,
@@ -133,11 +143,8 @@ Result<bool> BanStore::prepare_statements() {
        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)"},
       {&insert_rcpt_,
        "INSERT INTO recipients(message_id,addr,status,dsn,mailer) VALUES(?1,?2,?3,?4,?5)"},
-      {&upsert_client_, "INSERT INTO clients(ip,family,key,name,first,last,records,spam,ham)"
-                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(ip) DO UPDATE SET"
-                        " name=coalesce(excluded.name,name), first=min(first,excluded.first),"
-                        " last=max(last,excluded.last), records=records+excluded.records,"
-                        " spam=spam+excluded.spam, ham=ham+excluded.ham"},
+      {&upsert_client_, upsert_clients_sql(1)},
+      {&upsert_clients_, upsert_clients_sql(kClientRows)},
       {&insert_ban_,
        "INSERT INTO bans(target,network,family,first_key,last_key,start,until,reason,hits,offence,"
        "manual,active) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,1) ON CONFLICT(target) WHERE"
@@ -263,16 +270,29 @@ void BanStore::count_client(const StoredRecord &r) {
   c.ham += r.verdict == "ham";
 }
 
+// kClientRows clients a statement, the rest one by one.
 Result<bool> BanStore::flush_clients() {
-  Statement &c = upsert_client_;
-  for (const auto &[ip, t] : clients_) {
-    c.bind_ref(1, ip).bind(2, t.family).bind_blob(3, t.key.data(), t.key.size());
+  auto bind = [](Statement &c, int at, const std::string &ip, const ClientTotals &t) {
+    c.bind_ref(at + 1, ip).bind(at + 2, t.family).bind_blob(at + 3, t.key.data(), t.key.size());
     if (t.name.empty())
-      c.bind_null(4);
+      c.bind_null(at + 4);
     else
-      c.bind_ref(4, t.name);
-    c.bind(5, t.first).bind(6, t.last).bind(7, t.records).bind(8, t.spam).bind(9, t.ham);
-    if (auto ok = c.run_rebound(); !ok) return ok;
+      c.bind_ref(at + 4, t.name);
+    c.bind(at + 5, t.first).bind(at + 6, t.last).bind(at + 7, t.records);
+    c.bind(at + 8, t.spam).bind(at + 9, t.ham);
+  };
+  int row = 0;
+  auto group_start = clients_.begin();
+  for (auto it = clients_.begin(); it != clients_.end(); ++it) {
+    if (row == 0) group_start = it;
+    bind(upsert_clients_, row * kClientColumns, it->first, it->second);
+    if (++row < kClientRows) continue;
+    if (auto ok = upsert_clients_.run_rebound(); !ok) return ok;
+    row = 0;
+  }
+  for (auto it = group_start; row > 0 && it != clients_.end(); ++it) {
+    bind(upsert_client_, 0, it->first, it->second);
+    if (auto ok = upsert_client_.run_rebound(); !ok) return ok;
   }
   clients_.clear();
   return true;

@@ -108,6 +108,21 @@ bool Statement::column_is_null(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
 }
 
+std::string sql_value_rows(int rows, int columns) {
+  std::string out;
+  int n = 0;
+  for (int r = 0; r < rows; ++r) {
+    out += r == 0 ? "(" : ",(";
+    for (int c = 0; c < columns; ++c) {
+      if (c > 0) out += ',';
+      out += '?';
+      out += std::to_string(++n);
+    }
+    out += ')';
+  }
+  return out;
+}
+
 Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
   // No global memory statistics: they take a mutex around every SQLite
   // allocation (4% of banwrite). Only possible before SQLite initialises;

@@ -204,3 +204,22 @@ TEST_CASE("schema 3: a version 2 database loses the unused indexes and keeps its
   CHECK(q->column_int(4) == 1100);
   CHECK_FALSE(q->step());
 }
+
+TEST_CASE("clients of a batch are upserted in groups and one by one alike", "[banstore]") {
+  TempDir dir;
+  auto store = BanStore::open(dir.file("x.db"));
+  REQUIRE(store.ok());
+  // 70 addresses: two full groups of 32 and 6 alone; each seen twice.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 70; ++i) {
+      std::string ip = "198.51.100." + std::to_string(i + 1);
+      REQUIRE(store->add_record(message(ip.c_str(), 1000 + i + round * 100, "spam")));
+    }
+    REQUIRE(store->commit());
+  }
+  CHECK(store->count_rows("clients").value() == 70);
+  CHECK(store->db().query_int("SELECT sum(records) FROM clients").value() == 140);
+  CHECK(store->db().query_int("SELECT sum(spam) FROM clients").value() == 140);
+  CHECK(store->db().query_int("SELECT count(*) FROM clients WHERE last - first = 100").value() ==
+        70);
+}

@@ -89,7 +89,8 @@ private:
 
   Db db_;
   BanStoreOptions opt_;
-  Statement insert_message_, insert_rcpt_, upsert_client_;
+  static constexpr int kClientRows = 32; // clients upserted by one statement
+  Statement insert_message_, insert_rcpt_, upsert_client_, upsert_clients_;
   Statement insert_ban_, end_ban_, insert_history_;
   RollupBatch rollup_; // the open batch's share of the rollup tables
   std::unordered_map<std::string, ClientTotals> clients_;
