@@ -381,6 +381,24 @@ JsonWriter &JsonWriter::value(double d) {
   if (!std::isfinite(d)) return null();
   separate();
   char *p = room(32);
+  // Scores have one decimal: if d is exactly the double nearest to k/10,
+  // "k/10" written out is the shortest text that reads back to d, which is
+  // what to_chars would find at ten times the cost (below 10,000, where
+  // its exponent form is never shorter).
+  const double tenths = std::round(d * 10);
+  if (std::fabs(tenths) < 1e5 && tenths / 10 == d && !(d == 0 && std::signbit(d))) {
+    const auto k = static_cast<std::int64_t>(tenths);
+    const std::int64_t units = k / 10, tenth = k % 10;
+    if (k < 0) *p++ = '-';
+    p = std::to_chars(p, p + 24, units < 0 ? -units : units).ptr;
+    if (tenth != 0) {
+      *p++ = '.';
+      *p++ = static_cast<char>('0' + (tenth < 0 ? -tenth : tenth));
+    }
+    cur_ = p;
+    done();
+    return *this;
+  }
   cur_ = std::to_chars(p, p + 32, d).ptr;
   done();
   return *this;

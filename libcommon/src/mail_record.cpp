@@ -1,6 +1,7 @@
 #include "spamflow/mail_record.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "spamflow/json_writer.hpp"
 
@@ -54,24 +55,49 @@ const char *kind_text(RecordKind k) {
 }
 
 // A timestamp needs no escaping: it is written as a raw value. Records
-// that follow each other mostly share their seconds, so the text of the
-// last one is kept.
-void write_time(JsonWriter &w, std::string_view key, const LogTime &t) {
-  struct Cached {
-    LogTime time{INT64_MIN, 0, 0};
-    std::size_t size = 0;
-    char text[kRfc3339Max + 2];
+// that follow each other share their day and offset, so the date and zone
+// texts of the last one are kept and only the time of day is formatted.
+template <std::size_t N> void write_time(JsonWriter &w, const char (&key)[N], const LogTime &t) {
+  struct DayText {
+    std::int64_t day = INT64_MIN;
+    std::int32_t offset_s = 0;
+    char date[11]; // "2026-09-07T"
+    char zone[6];  // "+00:00"
   };
-  thread_local Cached cached;
-  if (t.epoch_s != cached.time.epoch_s || t.usec != cached.time.usec ||
-      t.utc_offset_s != cached.time.utc_offset_s) {
-    cached.time = t;
-    cached.text[0] = '"';
-    char *end = format_rfc3339(cached.text + 1, t);
-    *end++ = '"';
-    cached.size = static_cast<std::size_t>(end - cached.text);
+  thread_local DayText cached;
+  char text[kRfc3339Max + 2];
+  text[0] = '"';
+  char *end;
+  const std::int64_t local = t.epoch_s + t.utc_offset_s;
+  const std::int64_t day = local / 86400 - (local % 86400 < 0);
+  if (t.usec >= 0) { // fractions (ISO logs): the general formatter
+    end = format_rfc3339(text + 1, t);
+  } else {
+    if (day != cached.day || t.utc_offset_s != cached.offset_s) {
+      char full[kRfc3339Max];
+      const char *full_end = format_rfc3339(full, t);
+      std::memcpy(cached.date, full, sizeof cached.date);
+      std::memcpy(cached.zone, full_end - sizeof cached.zone, sizeof cached.zone);
+      cached.day = day;
+      cached.offset_s = t.utc_offset_s;
+    }
+    const int sod = static_cast<int>(local - day * 86400);
+    char *p = text + 1;
+    std::memcpy(p, cached.date, sizeof cached.date);
+    p += sizeof cached.date;
+    const int fields[3] = {sod / 3600, sod / 60 % 60, sod % 60};
+    for (int i = 0; i < 3; ++i) {
+      p[0] = static_cast<char>('0' + fields[i] / 10);
+      p[1] = static_cast<char>('0' + fields[i] % 10);
+      p[2] = ':';
+      p += 3;
+    }
+    --p; // no colon after the seconds
+    std::memcpy(p, cached.zone, sizeof cached.zone);
+    end = p + sizeof cached.zone;
   }
-  w.raw_field(key, std::string_view(cached.text, cached.size));
+  *end++ = '"';
+  w.name(key).raw(std::string_view(text, static_cast<std::size_t>(end - text)));
 }
 
 void write_client(JsonWriter &w, const ClientInfo &c) {

@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -181,6 +183,31 @@ TEST_CASE("JsonWriter strings equal append_json_string on random bytes", "[json]
     JsonWriter w(out);
     w.begin_array().value(text).value(text).end_array();
     REQUIRE(out == expect);
+  }
+}
+
+// Scores take a short cut; every double must still come out as to_chars
+// writes it.
+TEST_CASE("JsonWriter doubles equal std::to_chars", "[json]") {
+  std::mt19937_64 rng(3);
+  std::vector<double> values = {
+      0.0,  -0.0,  0.1,   -0.1,   5.0, 9999.9, 10000.0, 100000.0, -99999.9, 1e15, 123456789012345.6,
+      0.05, 2.675, -1e-7, 1.0 / 3};
+  for (int i = 0; i < 200000; ++i) {
+    const std::int64_t k = static_cast<std::int64_t>(rng() % 4000000) - 2000000;
+    values.push_back(static_cast<double>(k) / 10); // scores, in and beyond the short cut
+    values.push_back(static_cast<double>(k) / 100);
+    double any;
+    const std::uint64_t bits = rng();
+    std::memcpy(&any, &bits, sizeof any);
+    if (std::isfinite(any)) values.push_back(any);
+  }
+  for (double d : values) {
+    char expect[64];
+    const auto end = std::to_chars(expect, expect + sizeof expect, d).ptr;
+    std::string out;
+    JsonWriter(out).value(d);
+    REQUIRE(out == std::string(expect, end));
   }
 }
 

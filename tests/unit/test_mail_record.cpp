@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <random>
+#include <string>
+
+#include "spamflow/log_time.hpp"
 #include "spamflow/mail_record.hpp"
 
 using namespace spamflow;
@@ -45,4 +49,29 @@ TEST_CASE("a reset record is indistinguishable from a new one", "[mailrecord]") 
   append_record_json(used, r);
   append_record_json(fresh, MailRecord{});
   CHECK(used == fresh);
+}
+
+// The record writer keeps the date and zone of the last time it wrote and
+// formats only the time of day; whatever the order of times, it must write
+// what to_rfc3339 writes.
+TEST_CASE("record times are written as to_rfc3339 writes them", "[mailrecord]") {
+  std::mt19937_64 rng(5);
+  const std::int32_t offsets[] = {0, -4 * 3600, 5 * 3600 + 1800, 3600, -(9 * 3600 + 1800), 1172};
+  MailRecord r;
+  r.host = "mx1";
+  r.has_time = true;
+  for (int i = 0; i < 20000; ++i) {
+    const std::int64_t base = i % 3 == 0 ? 1780272000 : -2208988800; // 2026 and 1900
+    const std::int64_t spread = i % 2 ? 86400 * 3 : 86400LL * 365 * 200;
+    r.first = LogTime{base + static_cast<std::int64_t>(rng() % spread), i % 7 == 0 ? 1234 : -1,
+                      offsets[rng() % 6]};
+    r.last =
+        LogTime{r.first.epoch_s + static_cast<std::int64_t>(rng() % 90000), -1, offsets[rng() % 6]};
+    std::string json;
+    append_record_json(json, r);
+    const std::string expect =
+        "\"first\":\"" + to_rfc3339(r.first) + "\",\"last\":\"" + to_rfc3339(r.last) + "\"";
+    INFO(json);
+    REQUIRE(json.find(expect) != std::string::npos);
+  }
 }
