@@ -1,4 +1,5 @@
 #include "spamflow/log_joiner.hpp"
+#include "spamflow/text_scan.hpp"
 
 #include "log_joiner_keys.hpp"
 
@@ -333,10 +334,10 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
     break;
   case SendmailKind::kDsn: {
     string_view t = l.text;
-    r.add_event(t.substr(0, 4) == "DSN:"                ? "dsn_bounce"
-                : t.substr(0, 14) == "sender notify:"   ? "dsn_notify"
-                : t.substr(0, 17) == "return to sender" ? "dsn_return"
-                                                        : "dsn");
+    r.add_event(has_prefix(t, "DSN:")               ? "dsn_bounce"
+                : has_prefix(t, "sender notify:")   ? "dsn_notify"
+                : has_prefix(t, "return to sender") ? "dsn_return"
+                                                    : "dsn");
     r.links.push_back({"dsn", std::string(l.qid2), ""});
     KeyText child_key;
     if (Entry *child = stack_.find(child_key.make(h.name, kMessageTag, l.qid2))) // may come first
@@ -368,7 +369,7 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
     r.add_event("rcpt_flood");
     break;
   case SendmailKind::kVrfyExpn:
-    r.add_event(l.detail.substr(0, 4) == "VRFY" ? "vrfy" : "expn");
+    r.add_event(has_prefix(l.detail, "VRFY") ? "vrfy" : "expn");
     break;
   case SendmailKind::kAuthServer:
     r.auth_mech = l.mech;

@@ -127,12 +127,12 @@ void parse_ruleset(string_view text, SendmailLine &l) {
   };
   take_arg("arg1=", l.arg1);
   take_arg("arg2=", l.arg2);
-  if (trusted && rest.substr(0, 6) == "relay=") {
+  if (trusted && has_prefix(rest, "relay=")) {
     rest.remove_prefix(6);
     std::size_t used = 0;
     if (auto r = relay_prefix(rest, used)) {
       string_view after = rest.substr(used);
-      if (after.empty() || after.substr(0, 2) == ", ") {
+      if (after.empty() || has_prefix(after, ", ")) {
         l.client = *r;
         rest = after.empty() ? after : after.substr(2);
       } else {
@@ -140,13 +140,13 @@ void parse_ruleset(string_view text, SendmailLine &l) {
       }
     }
   }
-  if (rest.substr(0, 7) == "reject=") {
+  if (has_prefix(rest, "reject=")) {
     l.action = "reject";
     parse_reject(rest.substr(7), l);
-  } else if (rest.substr(0, 11) == "quarantine=") {
+  } else if (has_prefix(rest, "quarantine=")) {
     l.action = "quarantine";
     l.reject_text = rest.substr(11);
-  } else if (rest.substr(0, 7) == "discard") {
+  } else if (has_prefix(rest, "discard")) {
     l.action = "discard";
   } else {
     // Attacker text broke the field structure: keep the line, trust nothing.
@@ -184,16 +184,16 @@ bool parse_relay_led(string_view text, SendmailLine &l) {
   auto r = relay_prefix(text, used);
   if (!r) return false;
   string_view rest = text.substr(used);
-  if (rest.substr(0, 42) == " did not issue MAIL/EXPN/VRFY/ETRN during ") {
+  if (has_prefix(rest, " did not issue MAIL/EXPN/VRFY/ETRN during ")) {
     l.kind = SendmailKind::kNoMail;
     l.detail = rest.substr(42);
-  } else if (rest.substr(0, 2) == ": ") {
+  } else if (has_prefix(rest, ": ")) {
     rest.remove_prefix(2);
-    if (rest.substr(0, 28) == "Possible SMTP RCPT flood, th")
+    if (has_prefix(rest, "Possible SMTP RCPT flood, th"))
       l.kind = SendmailKind::kRcptFlood;
-    else if (rest.substr(0, 21) == "possible SMTP attack:")
+    else if (has_prefix(rest, "possible SMTP attack:"))
       l.kind = SendmailKind::kSmtpAttack;
-    else if (rest.substr(0, 5) == "VRFY " || rest.substr(0, 5) == "EXPN ")
+    else if (has_prefix(rest, "VRFY ") || has_prefix(rest, "EXPN "))
       l.kind = SendmailKind::kVrfyExpn;
     else
       return false;
@@ -232,11 +232,11 @@ void parse_auth_tls(string_view text, SendmailLine &l, bool tls) {
                : (server ? SendmailKind::kAuthServer : SendmailKind::kAuthClient);
   if (comma == string_view::npos) return;
   string_view rest = text.substr(comma + 2);
-  if (rest.substr(0, 6) == "relay=") {
+  if (has_prefix(rest, "relay=")) {
     std::size_t used = 0;
     if (auto r = relay_prefix(rest.substr(6), used)) {
       string_view after = rest.substr(6 + used);
-      if (after.empty() || after.substr(0, 2) == ", ") {
+      if (after.empty() || has_prefix(after, ", ")) {
         (server ? l.client : l.peer) = *r;
         rest = after.empty() ? after : after.substr(2);
       }
@@ -274,7 +274,7 @@ void parse_auth_failure(string_view text, SendmailLine &l) {
 
 void parse_milter(string_view text, SendmailLine &l) {
   // "Milter (spamassassin) add: header: X-Spam-Status: No, ..."
-  if (text.substr(0, 8) == "Milter (") {
+  if (has_prefix(text, "Milter (")) {
     std::size_t close = text.find(')');
     l.milter_name = text.substr(8, close == string_view::npos ? 0 : close - 8);
     std::size_t hdr = text.find("header: ");
@@ -294,9 +294,9 @@ void parse_milter(string_view text, SendmailLine &l) {
   std::size_t act = text.find("action=");
   if (act != string_view::npos)
     l.action = text.substr(act + 7, text.find(',', act) - act - 7);
-  else if (text.substr(0, 8) == "Milter: ")
+  else if (has_prefix(text, "Milter: "))
     l.action = text.substr(8, text.find(',') - 8);
-  if (text.substr(0, 7) == "milter=") l.milter_name = text.substr(7, text.find(',') - 7);
+  if (has_prefix(text, "milter=")) l.milter_name = text.substr(7, text.find(',') - 7);
 }
 
 bool parse_message_body(string_view text, SendmailLine &l);
@@ -308,27 +308,27 @@ namespace {
 bool parse_message_body(string_view text, SendmailLine &l) {
   if (text.empty()) return false;
   // The two most common kinds first, without a chain of comparisons.
-  if (text[0] == 't' && text.substr(0, 3) == "to=") {
+  if (text[0] == 't' && has_prefix(text, "to=")) {
     parse_to(text, l);
     return true;
   }
-  if (text[0] == 'M' && text.substr(0, 8) == "Milter (") {
+  if (text[0] == 'M' && has_prefix(text, "Milter (")) {
     parse_milter(text, l);
     return true;
   }
-  if (text.substr(0, 5) == "from=")
+  if (has_prefix(text, "from="))
     parse_from(text, l);
-  else if (text.substr(0, 3) == "to=")
+  else if (has_prefix(text, "to="))
     parse_to(text, l);
-  else if (text.substr(0, 8) == "ruleset=")
+  else if (has_prefix(text, "ruleset="))
     parse_ruleset(text, l);
-  else if (text.substr(0, 5) == "AUTH=")
+  else if (has_prefix(text, "AUTH="))
     parse_auth_tls(text, l, false);
-  else if (text.substr(0, 9) == "STARTTLS=")
+  else if (has_prefix(text, "STARTTLS="))
     parse_auth_tls(text, l, true);
-  else if (text.substr(0, 13) == "AUTH failure ")
+  else if (has_prefix(text, "AUTH failure "))
     parse_auth_failure(text, l);
-  else if (text.substr(0, 6) == "Milter" || text.substr(0, 7) == "milter=")
+  else if (has_prefix(text, "Milter") || has_prefix(text, "milter="))
     parse_milter(text, l);
   else if (parse_after_prefix(text, "lost input channel from ", " to ", SendmailKind::kLostInput,
                               l) ||
@@ -337,7 +337,7 @@ bool parse_message_body(string_view text, SendmailLine &l) {
            parse_after_prefix(text, "rejecting commands from ", " due to pre-greeting traffic",
                               SendmailKind::kPreGreeting, l))
     ;
-  else if (text.substr(0, 8) == "collect:" || text.substr(0, 7) == "SYSERR(") {
+  else if (has_prefix(text, "collect:") || has_prefix(text, "SYSERR(")) {
     l.kind = text[0] == 'S' ? SendmailKind::kSyserr : SendmailKind::kCollect;
     std::size_t rel = text.find("collect: relay=");
     if (rel != string_view::npos) {
@@ -346,7 +346,7 @@ bool parse_message_body(string_view text, SendmailLine &l) {
       if (r && text.substr(rel + 15 + used, 2) == ", ") l.client = *r;
     }
     l.detail = text;
-  } else if (text.substr(0, 14) == "message size (") {
+  } else if (has_prefix(text, "message size (")) {
     l.kind = SendmailKind::kSizeExceeded;
     l.detail = text;
   } else if (parse_rcpt_error(text, l) || parse_relay_led(text, l))

@@ -2,6 +2,7 @@
 #include <charconv>
 
 #include "spamflow/sendmail_line.hpp"
+#include "spamflow/text_scan.hpp"
 
 namespace spamflow {
 
@@ -64,17 +65,17 @@ SpamdLine parse_spamd_message(string_view message) {
   SpamdLine l;
   if (message.substr(0, 7) != "spamd: ") return l; // prefork:, logger: and the like
   string_view text = message.substr(7);
-  if (text.substr(0, 16) == "connection from ") {
+  if (has_prefix(text, "connection from ")) {
     l.kind = SpamdKind::kConnection;
-  } else if (text.substr(0, 19) == "processing message ") {
+  } else if (has_prefix(text, "processing message ")) {
     l.kind = SpamdKind::kProcessing;
     string_view rest = text.substr(19);
     l.mid = rest.substr(0, rest.rfind(" for "));
-  } else if (text.substr(0, 14) == "clean message " || text.substr(0, 16) == "identified spam ") {
+  } else if (has_prefix(text, "clean message ") || has_prefix(text, "identified spam ")) {
     l.kind = SpamdKind::kVerdict;
     l.spam = text[0] == 'i';
     parse_score_pair(text, l);
-  } else if (text.substr(0, 8) == "result: ") {
+  } else if (has_prefix(text, "result: ")) {
     parse_result(text.substr(8), l);
   }
   return l;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <list>
 #include <memory>
@@ -47,13 +48,17 @@ public:
   HostState &host(std::string_view name) {
     // A site has a handful of mail servers whose lines alternate: a look
     // through the first few beats hashing the name on every line.
-    for (HostState *h : first_hosts_)
-      if (h->name == name) return *h;
+    const std::uint64_t head = head_word(name);
+    for (const FirstHost &f : first_hosts_)
+      if (f.head == head && f.state->name.size() == name.size() &&
+          (name.size() <= 8 ||
+           std::memcmp(f.state->name.data() + 8, name.data() + 8, name.size() - 8) == 0))
+        return *f.state;
     auto it = hosts_.find(name);
     if (it == hosts_.end()) {
       it = hosts_.emplace(std::string(name), std::make_unique<HostState>()).first;
       it->second->name = it->first;
-      if (first_hosts_.size() < kFirstHosts) first_hosts_.push_back(it->second.get());
+      if (first_hosts_.size() < kFirstHosts) first_hosts_.push_back({head, it->second.get()});
     }
     return *it->second;
   }
@@ -172,8 +177,20 @@ private:
   Map entries_;
   std::vector<typename Map::node_type> free_nodes_;
   TextMap<std::unique_ptr<HostState>> hosts_;
+  // The first bytes of a name (up to 8) as a word, compared in one step.
+  static std::uint64_t head_word(std::string_view name) {
+    std::uint64_t w = 0;
+    const std::size_t n = name.size() < 8 ? name.size() : 8;
+    for (std::size_t i = 0; i < n; ++i)
+      w |= std::uint64_t{static_cast<unsigned char>(name[i])} << (8 * i);
+    return w;
+  }
+  struct FirstHost {
+    std::uint64_t head;
+    HostState *state;
+  };
   static constexpr std::size_t kFirstHosts = 16;
-  std::vector<HostState *> first_hosts_; // the first hosts seen, searched before hosts_
+  std::vector<FirstHost> first_hosts_; // the first hosts seen, searched before hosts_
   std::uint64_t touch_ = 0;
   std::size_t peak_ = 0;
 };

@@ -25,6 +25,12 @@ inline bool starts_with_ci(std::string_view text, std::string_view prefix) {
   return true;
 }
 
+// True if text starts with the literal: a comparison of known length that
+// the compiler inlines (string_view's compare is an out-of-line call).
+template <std::size_t N> inline bool has_prefix(std::string_view text, const char (&literal)[N]) {
+  return text.size() >= N - 1 && __builtin_memcmp(text.data(), literal, N - 1) == 0;
+}
+
 // Position of the first of the two bytes a or b in text, or npos. A plain
 // loop: string_view::find_first_of calls memchr once per byte of the text.
 inline std::size_t find_either(std::string_view text, char a, char b) {
