@@ -3,6 +3,7 @@
 #include "spamflow/syslog_line.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <ctime>
 
@@ -16,7 +17,7 @@ bool is_digit(char c) {
   return static_cast<unsigned>(c - '0') <= 9;
 }
 // Printable US-ASCII without space: what RFC 5424 allows in HOSTNAME and APP-NAME.
-bool is_print(char c) {
+constexpr bool is_print(char c) {
   return c > 0x20 && c < 0x7f;
 }
 
@@ -123,10 +124,19 @@ std::string_view strip_solaris_id(std::string_view msg) {
   return msg.substr(close + 2);
 }
 
+// Bytes that end a program name: anything not printable, '[' and ':'.
+constexpr std::array<bool, 256> make_tag_stops() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = !is_print(static_cast<char>(c)) || c == '[' || c == ':';
+  return t;
+}
+constexpr std::array<bool, 256> kTagStop = make_tag_stops();
+
 // "prog[pid]: msg", "prog: msg", or no tag at all (program left empty).
 Result<bool> split_tag(std::string_view rest, SyslogLine &out) {
   std::size_t i = 0;
-  while (i < rest.size() && is_print(rest[i]) && rest[i] != '[' && rest[i] != ':')
+  while (i < rest.size() && !kTagStop[static_cast<unsigned char>(rest[i])])
     ++i;
   std::size_t after = 0;
   if (i > 0 && i < rest.size() && rest[i] == '[') {
