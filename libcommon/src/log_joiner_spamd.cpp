@@ -5,6 +5,7 @@
 
 #include "log_joiner_keys.hpp"
 #include "spamflow/log_joiner.hpp"
+#include "spamflow/text_scan.hpp"
 
 namespace spamflow {
 
@@ -20,7 +21,7 @@ bool parse_spam_status(string_view v, SpamdInfo &s) {
     std::size_t at = v.find(key);
     if (at == string_view::npos) return false;
     string_view n = v.substr(at + key.size());
-    auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), out);
+    auto [p, ec] = parse_double_prefix(n.data(), n.data() + n.size(), out);
     return ec == std::errc();
   };
   s.has_score = number_after("score=", s.score) && number_after("required=", s.required);

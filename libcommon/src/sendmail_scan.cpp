@@ -6,6 +6,8 @@
 
 #include "spamflow/text_scan.hpp"
 
+#include <array>
+
 namespace spamflow {
 
 namespace sendmail_scan {
@@ -13,12 +15,13 @@ namespace sendmail_scan {
 // The value of ", key=" searched from the right inside `text`; the value runs
 // to `end_limit`. Returns the position of the ", " or npos.
 std::size_t rfind_key(string_view text, string_view key_with_eq) {
-  std::size_t pos = text.size();
-  while (pos != string_view::npos && pos > 0) {
-    pos = text.rfind(key_with_eq, pos - 1);
-    if (pos == string_view::npos) return pos;
-    if (pos >= 2 && text[pos - 2] == ',' && text[pos - 1] == ' ') return pos - 2;
-  }
+  // Backwards for ", key=": string_view::rfind compares at every position.
+  const std::size_t n = key_with_eq.size();
+  if (n == 0 || text.size() < n + 2) return string_view::npos;
+  for (std::size_t pos = text.size() - n; pos >= 2; --pos)
+    if (text[pos] == key_with_eq[0] && text[pos - 1] == ' ' && text[pos - 2] == ',' &&
+        text.compare(pos, n, key_with_eq) == 0)
+      return pos - 2;
   return string_view::npos;
 }
 
@@ -107,11 +110,20 @@ void parse_reject(string_view value, SendmailLine &l) {
 }
 
 // True if quotes, <>, () and [] pair up in an address-like text.
+// The bytes is_balanced has to look at; the others are skipped at one test each.
+constexpr auto kBalanceBytes = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : std::string_view("\\\"<>()[]"))
+    t[c] = true;
+  return t;
+}();
+
 bool is_balanced(string_view text) {
   int angle = 0, paren = 0, square = 0;
   bool quoted = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    if (!kBalanceBytes[static_cast<unsigned char>(c)]) continue;
     if (c == '\\') {
       ++i;
       continue;

@@ -10,7 +10,7 @@ namespace {
 using std::string_view;
 
 bool parse_double(string_view s, double &out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  auto [p, ec] = parse_double_prefix(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }
 
