@@ -42,10 +42,8 @@ void classify_delivery(const SendmailLine &l, Recipient &r) {
   r.mailer = l.mailer;
   r.delay_s = l.delay_s;
   r.handoff_qid = l.handoff_qid;
-  if (l.peer.present)
-    r.relay = l.peer.addr ? std::string(l.peer.addr_text) : std::string(l.peer.name);
-  r.text = r.status == "sent" ? std::string(l.status_text)
-                              : std::string(l.status_text.empty() ? l.stat : l.status_text);
+  if (l.peer.present) r.relay = l.peer.addr ? l.peer.addr_text : l.peer.name;
+  r.text = r.status == "sent" || !l.status_text.empty() ? l.status_text : l.stat;
 }
 
 // Splits "to=<a>,<b>,c" at commas outside <> and quotes.
@@ -80,6 +78,17 @@ void set_client(ClientInfo &c, const RelayField &f) {
   if (!f.name.empty()) c.name = f.name;
   c.forged = c.forged || f.forged;
   c.present = true;
+}
+
+void add_reject(MailRecord &r, string_view ruleset, string_view arg, string_view action,
+                string_view dsn, string_view text, int code) {
+  RejectInfo &rj = r.rejects.emplace_back(); // assigned in place: its strings keep their capacity
+  rj.ruleset = ruleset;
+  rj.arg = arg;
+  rj.action = action;
+  rj.dsn = dsn;
+  rj.text = text;
+  rj.code = code;
 }
 
 bool has_end_event(const MailRecord &r) {
@@ -173,6 +182,7 @@ LogJoiner::Entry &LogJoiner::message_entry(Stack::HostState &h, const SyslogLine
   start_record(e, RecordKind::kMessage, line);
   e.value.qid = qid;
   for (char tag : {kDsnLinkTag, '\0'}) {
+    if (pending_links_.empty()) break;
     auto it = pending_links_.find(tag ? key_.make(h.name, tag, qid) : qid);
     if (it != pending_links_.end()) {
       e.value.links.push_back(std::move(it->second));
@@ -317,17 +327,15 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
     }
     break;
   case SendmailKind::kRuleset:
-    r.rejects.push_back({std::string(l.ruleset), std::string(l.arg1), std::string(l.action),
-                         std::string(l.reject_dsn), std::string(l.reject_text), l.reject_code});
+    add_reject(r, l.ruleset, l.arg1, l.action, l.reject_dsn, l.reject_text, l.reject_code);
     if (l.ruleset == "check_relay" && l.action == "reject") r.add_event("connect_reject");
     break;
   case SendmailKind::kRcptError:
-    r.rejects.push_back({"rcpt", std::string(l.arg1), "reject", "", std::string(l.reject_text), 0});
+    add_reject(r, "rcpt", l.arg1, "reject", "", l.reject_text, 0);
     break;
   case SendmailKind::kMilterAction:
     if (!l.action.empty() || l.reject_code)
-      r.rejects.push_back({"milter", std::string(l.milter_name), std::string(l.action),
-                           std::string(l.reject_dsn), std::string(l.reject_text), l.reject_code});
+      add_reject(r, "milter", l.milter_name, l.action, l.reject_dsn, l.reject_text, l.reject_code);
     break;
   case SendmailKind::kMilterHeader:
     apply_milter_header(r, l, h);

@@ -114,7 +114,7 @@ void write_client(JsonWriter &w, const ClientInfo &c) {
   w.end_object();
 }
 
-void write_rcpts(JsonWriter &w, const std::vector<Recipient> &rcpts) {
+void write_rcpts(JsonWriter &w, const ReuseVector<Recipient> &rcpts) {
   w.name("rcpts").begin_array();
   for (const Recipient &r : rcpts) {
     w.begin_object().field("to", r.to).field("status", r.status);
@@ -129,7 +129,7 @@ void write_rcpts(JsonWriter &w, const std::vector<Recipient> &rcpts) {
   w.end_array();
 }
 
-void write_rejects(JsonWriter &w, const std::vector<RejectInfo> &rejects) {
+void write_rejects(JsonWriter &w, const ReuseVector<RejectInfo> &rejects) {
   w.name("rejects").begin_array();
   for (const RejectInfo &r : rejects) {
     w.begin_object().field("ruleset", r.ruleset);

@@ -16,15 +16,56 @@ namespace spamflow {
 
 enum class RecordKind : std::uint8_t { kMessage, kSession, kSpamd };
 
+// A vector that keeps the elements it held when cleared: records are
+// reused, and so the strings of their recipients and rejects keep their
+// capacity from one message to the next instead of being freed and
+// allocated again. T has reset().
+template <class T> class ReuseVector {
+public:
+  T &emplace_back() {
+    if (size_ < items_.size()) {
+      items_[size_].reset();
+      return items_[size_++];
+    }
+    ++size_;
+    return items_.emplace_back();
+  }
+  void push_back(T value) { emplace_back() = std::move(value); }
+  void clear() { size_ = 0; }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  T *begin() { return items_.data(); }
+  T *end() { return items_.data() + size_; }
+  const T *begin() const { return items_.data(); }
+  const T *end() const { return items_.data() + size_; }
+  T &operator[](std::size_t i) { return items_[i]; }
+  const T &operator[](std::size_t i) const { return items_[i]; }
+
+private:
+  std::vector<T> items_;
+  std::size_t size_ = 0;
+};
+
 struct Recipient {
   std::string to, status, dsn, mailer, relay, text, handoff_qid;
   std::int64_t delay_s = -1;
   bool final = false;
+  void reset() {
+    for (std::string *t : {&to, &status, &dsn, &mailer, &relay, &text, &handoff_qid})
+      t->clear();
+    delay_s = -1;
+    final = false;
+  }
 };
 
 struct RejectInfo {
   std::string ruleset, arg, action, dsn, text;
   int code = 0;
+  void reset() {
+    for (std::string *t : {&ruleset, &arg, &action, &dsn, &text})
+      t->clear();
+    code = 0;
+  }
 };
 
 struct SpamdInfo {
@@ -63,8 +104,8 @@ struct MailRecord {
   std::string from, msgid, proto, daemon, bodytype;
   std::int64_t size = -1, nrcpts = -1;
 
-  std::vector<Recipient> rcpts;
-  std::vector<RejectInfo> rejects;
+  ReuseVector<Recipient> rcpts;
+  ReuseVector<RejectInfo> rejects;
   std::vector<std::string> events;
 
   std::string auth_mech, auth_id; // AUTH=server success
