@@ -49,10 +49,11 @@ constexpr const char *kUpsertReason =
 // The earliest record's name and net win, as in report's scan of messages.
 constexpr const char *kUpsertClient =
     "INSERT INTO rollup_client VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-    "?17,?18,?19,?20) ON CONFLICT DO UPDATE SET"
+    "?17,?18,?19,?20,?21) ON CONFLICT DO UPDATE SET"
     " name=CASE WHEN excluded.first<first THEN excluded.name ELSE name END,"
     " net=CASE WHEN excluded.first<first THEN excluded.net ELSE net END,"
-    " first=min(first,excluded.first), records=records+excluded.records,"
+    " first=min(first,excluded.first), last=max(last,excluded.last),"
+    " records=records+excluded.records,"
     " messages=messages+excluded.messages, sessions=sessions+excluded.sessions,"
     " rcpts=rcpts+excluded.rcpts, spam=spam+excluded.spam, suspect=suspect+excluded.suspect,"
     " ham=ham+excluded.ham, local=local+excluded.local,"
@@ -81,6 +82,7 @@ void RollupBatch::add(const RollupInput &in) {
     c.net = std::string(in.net);
     c.first = in.first;
   }
+  c.last = added ? in.first : std::max(c.last, in.first);
   ++c.counts[0];
   ++c.counts[in.kind == "session" ? 2 : 1];
   c.counts[3] += rcpts;
@@ -130,6 +132,7 @@ Result<bool> RollupBatch::flush(Db &db) {
       client->bind(col++, n);
     for (std::int64_t n : c.spam_dow)
       client->bind(col++, n);
+    client->bind(col, c.last);
     if (auto ok = client->run(); !ok) return ok;
   }
   hours_.clear();

@@ -5,7 +5,8 @@
 //   rollup_hour    (hour, utc_offset, host, kind, verdict) -> records, rcpts
 //   rollup_reason  (hour, reason) -> records
 //   rollup_client  (ip) -> the name and net of its earliest record, counts
-//                  by verdict and spam by local day of week
+//                  by verdict and spam by local day of week, the time of
+//                  its latest record (column last, schema version 4)
 //
 // Only records with a time are rolled up (report's periods are times).
 // RollupBatch aggregates one batch in memory; flush() upserts it inside the
@@ -25,7 +26,8 @@
 namespace spamflow {
 
 // The SQL that takes schema version 1 to 2 (tables only; see
-// fill_rollups_from_messages for their contents).
+// fill_rollups_from_messages for their contents). Version 4 adds
+// rollup_client's last (ban_store.cpp), which flush() writes.
 extern const char *const kRollupSchemaSql;
 
 // Calls f(name) for each reason of spamclass's "reasons" JSON array: each
@@ -59,7 +61,7 @@ public:
 private:
   struct Client {
     std::string name, net;
-    std::int64_t first = 0;
+    std::int64_t first = 0, last = 0;
     // records messages sessions rcpts spam suspect ham local unclassified
     std::array<std::int64_t, 9> counts{};
     std::array<std::int64_t, 7> spam_dow{};

@@ -37,7 +37,7 @@ struct StoredBan {
 class BanStore {
 public:
   static constexpr const char *kDefaultPath = "/var/lib/spamflow/spam.db";
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens or creates the database and migrates it to kSchemaVersion. A
   // database newer than this program is refused.
@@ -78,24 +78,13 @@ private:
   Result<bool> prepare_statements();
   Result<bool> ensure_batch();
   Result<bool> insert_record(const StoredRecord &r);
-  void count_client(const StoredRecord &r);
-  Result<bool> flush_clients();
-
-  // A client's share of the open batch, upserted into clients at commit.
-  struct ClientTotals {
-    int family = 0;
-    std::string key, name;
-    std::int64_t first = 0, last = 0, records = 0, spam = 0, ham = 0;
-  };
 
   Db db_;
   BanStoreOptions opt_;
-  static constexpr int kClientRows = 32; // clients upserted by one statement
-  Statement insert_message_, insert_rcpt_, upsert_client_, upsert_clients_;
+  Statement insert_message_;
   Statement insert_ban_, end_ban_, insert_history_;
-  RollupBatch rollup_; // the open batch's share of the rollup tables
-  std::unordered_map<std::string, ClientTotals> clients_;
-  std::string ip_text_, key_, net_text_; // of the record being inserted
+  RollupBatch rollup_;                                // the open batch's share of the rollup tables
+  std::string ip_text_, key_, net_text_, rcpts_json_; // of the record being inserted
   std::size_t batch_count_ = 0;
   std::chrono::steady_clock::time_point batch_start_;
   std::uint64_t commits_ = 0;

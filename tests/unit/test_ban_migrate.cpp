@@ -1,0 +1,226 @@
+// BanStore's forward migrations from databases written by older banwrite
+// versions: their schema is frozen here as those versions created it, data
+// is put in with SQL, and BanStore::open must carry it to the current
+// version in one transaction.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "spamflow/ban_rollup.hpp"
+#include "spamflow/ban_store.hpp"
+
+using namespace spamflow;
+
+namespace {
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "banmigrate.XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string file(const char *name) const { return (path / name).string(); }
+};
+
+// Schema version 3 as banwrite created it (the rollup tables are version
+// 2's, kRollupSchemaSql).
+constexpr const char *kFrozenV3 = R"sql(
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, host TEXT, qid TEXT, pid INTEGER,
+  first INTEGER, last INTEGER, utc_offset INTEGER,
+  client_ip TEXT, client_family INTEGER, client_key BLOB, client_name TEXT,
+  sender TEXT, msgid TEXT, size INTEGER, nrcpts INTEGER,
+  verdict TEXT, score REAL, reasons TEXT, events TEXT, net TEXT,
+  complete INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX messages_time ON messages(first);
+CREATE INDEX messages_client ON messages(client_family, client_key, first);
+CREATE TABLE recipients (
+  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  addr TEXT, status TEXT, dsn TEXT, mailer TEXT);
+CREATE INDEX recipients_message ON recipients(message_id);
+CREATE TABLE networks (
+  cidr TEXT PRIMARY KEY, family INTEGER, first_key BLOB, last_key BLOB,
+  asn INTEGER, as_name TEXT, cc TEXT, rir TEXT, source TEXT, updated INTEGER);
+CREATE TABLE bans (
+  id INTEGER PRIMARY KEY, target TEXT NOT NULL, network TEXT NOT NULL, family INTEGER,
+  first_key BLOB, last_key BLOB, start INTEGER, until INTEGER, reason TEXT, hits REAL,
+  offence INTEGER, manual INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);
+CREATE UNIQUE INDEX bans_active_target ON bans(target) WHERE active = 1;
+CREATE INDEX bans_until ON bans(active, until);
+CREATE TABLE ban_history (
+  id INTEGER PRIMARY KEY, time INTEGER, action TEXT, target TEXT, network TEXT,
+  reason TEXT, until INTEGER, hits REAL, offence INTEGER, manual INTEGER);
+CREATE INDEX ban_history_network ON ban_history(network, time);
+CREATE TABLE flags (
+  id INTEGER PRIMARY KEY, time INTEGER, user TEXT, client_ip TEXT,
+  client_family INTEGER, client_key BLOB, host TEXT, qid TEXT, msgid TEXT, note TEXT);
+CREATE INDEX flags_time ON flags(time);
+)sql";
+constexpr const char *kFrozenClientsV3 = R"sql(
+CREATE TABLE clients (
+  ip TEXT PRIMARY KEY NOT NULL, family INTEGER, key BLOB, name TEXT,
+  first INTEGER, last INTEGER, records INTEGER, spam INTEGER, ham INTEGER) WITHOUT ROWID;
+)sql";
+// Version 2 differs in clients (a rowid table, indexed by key) and in an
+// index of messages by verdict.
+constexpr const char *kFrozenClientsV2 = R"sql(
+CREATE TABLE clients (
+  ip TEXT PRIMARY KEY, family INTEGER, key BLOB, name TEXT,
+  first INTEGER, last INTEGER, records INTEGER, spam INTEGER, ham INTEGER);
+CREATE INDEX clients_key ON clients(family, key);
+CREATE INDEX messages_verdict ON messages(verdict, first);
+)sql";
+
+// Three messages, three recipients, two clients; clients' last of
+// 198.51.100.7 is 2500 (a record the rollups did not count), later than any
+// rollup knows.
+constexpr const char *kOldData = R"sql(
+INSERT INTO messages(id, kind, host, qid, first, last, utc_offset, client_ip, client_family,
+  client_name, nrcpts, verdict, score, reasons, complete) VALUES
+  (1, 'message', 'mx1', 'q1', 1000, 1001, 0, '198.51.100.7', 4, 'mx.example', 2, 'spam', 7,
+   '["dnsbl:zen"]', 1),
+  (2, 'message', 'mx1', 'q2', 2000, 2001, 0, '198.51.100.7', 4, 'mx.example', 0, 'ham', 0,
+   '[]', 1),
+  (3, 'message', 'mx2', 'q3', 1500, 1502, 0, '2001:db8::1', 6, NULL, 1, 'spam', 6,
+   '["helo=bad"]', 1);
+INSERT INTO recipients VALUES
+  (1, '<a@x.example>', 'sent', '2.0.0', 'local'),
+  (3, '<c@x.example>', 'rejected', NULL, NULL),
+  (1, '<b@x.example>', 'bounced', '5.1.1', 'esmtp');
+INSERT INTO clients VALUES
+  ('198.51.100.7', 4, x'C6336407', 'mx.example', 1000, 2500, 3, 1, 1),
+  ('2001:db8::1', 6, NULL, NULL, 1500, 1500, 1, 1, 0);
+)sql";
+
+// A database at `version` (2 or 3) holding kOldData and its rollups.
+void make_old_database(const std::string &path, int version) {
+  auto db = Db::open(path).value();
+  REQUIRE(db.exec(kFrozenV3));
+  REQUIRE(db.exec(version == 2 ? kFrozenClientsV2 : kFrozenClientsV3));
+  REQUIRE(db.exec(kRollupSchemaSql));
+  REQUIRE(db.exec(kOldData));
+  // Today's fill writes rollup_client's last, which version 3 lacked.
+  REQUIRE(db.exec("ALTER TABLE rollup_client ADD COLUMN last INTEGER"));
+  REQUIRE(fill_rollups_from_messages(db));
+  REQUIRE(db.exec("ALTER TABLE rollup_client DROP COLUMN last"));
+  REQUIRE(db.exec("PRAGMA user_version = " + std::to_string(version)));
+}
+
+std::vector<std::string> rows(Db &db, const std::string &sql) {
+  std::vector<std::string> out;
+  auto st = db.prepare(sql).value();
+  while (st.step())
+    out.push_back(st.column_text(0));
+  return out;
+}
+
+std::string object_type(Db &db, const char *name) {
+  auto t = rows(db, std::string("SELECT type FROM sqlite_master WHERE name='") + name + "'");
+  return t.empty() ? "" : t.front();
+}
+
+StoredRecord record(const char *ip, std::int64_t t) {
+  StoredRecord r;
+  r.kind = "message";
+  r.host = "mx1";
+  r.has_time = true;
+  r.first = r.last = t;
+  r.client = IpAddress::parse(ip).value();
+  r.verdict = "spam";
+  r.nrcpts = 1;
+  r.rcpts = {{"<\"q\"@x.example>", "sent", "", "local"}};
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("schema 4: a version 3 database keeps its recipients and clients as views",
+          "[banstore][migrate]") {
+  TempDir dir;
+  std::string path = dir.file("v3.db");
+  make_old_database(path, 3);
+  auto store = BanStore::open(path);
+  REQUIRE(store.ok());
+  Db &db = store->db();
+  CHECK(db.user_version() == 4);
+  CHECK(object_type(db, "recipients") == "view");
+  CHECK(object_type(db, "clients") == "view");
+  CHECK(object_type(db, "recipients_message").empty());
+  CHECK(rows(db, "PRAGMA integrity_check") == std::vector<std::string>{"ok"});
+
+  // Each message's recipients in their order, absent fields null.
+  CHECK(rows(db, "SELECT rcpts FROM messages ORDER BY id") ==
+        std::vector<std::string>{
+            R"([{"to":"<a@x.example>","status":"sent","dsn":"2.0.0","mailer":"local"},)"
+            R"({"to":"<b@x.example>","status":"bounced","dsn":"5.1.1","mailer":"esmtp"}])",
+            "", R"([{"to":"<c@x.example>","status":"rejected","dsn":null,"mailer":null}])"});
+  CHECK(rows(db, "SELECT message_id || ' ' || addr || ' ' || status || ' ' ||"
+                 " coalesce(dsn, '-') || ' ' || coalesce(mailer, '-') FROM recipients") ==
+        std::vector<std::string>{"1 <a@x.example> sent 2.0.0 local",
+                                 "1 <b@x.example> bounced 5.1.1 esmtp",
+                                 "3 <c@x.example> rejected - -"});
+
+  // clients from rollup_client; last from the old clients table.
+  std::vector<std::string> expected_clients{"198.51.100.7 4 mx.example 1000 2500 2 1 1",
+                                            "2001:db8::1 6 - 1500 1500 1 1 0"};
+  const char *clients_sql = "SELECT ip || ' ' || family || ' ' || coalesce(name, '-') || ' ' ||"
+                            " first || ' ' || last || ' ' || records || ' ' || spam || ' ' || ham"
+                            " FROM clients ORDER BY ip";
+  CHECK(rows(db, clients_sql) == expected_clients);
+
+  // New records land in both views.
+  REQUIRE(store->add_record(record("198.51.100.7", 3000)));
+  REQUIRE(store->add_record(record("203.0.113.9", 2800)));
+  REQUIRE(store->commit());
+  CHECK(rows(db, clients_sql) ==
+        std::vector<std::string>{"198.51.100.7 4 mx.example 1000 3000 3 2 1",
+                                 "2001:db8::1 6 - 1500 1500 1 1 0",
+                                 "203.0.113.9 4 - 2800 2800 1 1 0"});
+  CHECK(rows(db, "SELECT addr || ' ' || coalesce(dsn, '-') FROM recipients WHERE message_id > 3") ==
+        std::vector<std::string>{"<\"q\"@x.example> -", "<\"q\"@x.example> -"});
+}
+
+TEST_CASE("schema 4: a version 2 database goes through version 3 and loses its unused indexes",
+          "[banstore][migrate]") {
+  TempDir dir;
+  std::string path = dir.file("v2.db");
+  make_old_database(path, 2);
+  auto store = BanStore::open(path);
+  REQUIRE(store.ok());
+  Db &db = store->db();
+  CHECK(db.user_version() == 4);
+  CHECK(rows(db, "SELECT name FROM sqlite_master WHERE type='index' AND"
+                 " name IN ('messages_verdict','clients_key','recipients_message')")
+            .empty());
+  CHECK(rows(db, "SELECT name FROM sqlite_master WHERE type='index' AND"
+                 " name IN ('messages_time','messages_client') ORDER BY name") ==
+        std::vector<std::string>{"messages_client", "messages_time"});
+  CHECK(rows(db, "SELECT ip || ' ' || last || ' ' || records FROM clients ORDER BY ip") ==
+        std::vector<std::string>{"198.51.100.7 2500 2", "2001:db8::1 1500 1"});
+  CHECK(store->count_rows("recipients").value() == 3);
+}
+
+TEST_CASE("schema 4: a migration that fails leaves the database as it was", "[banstore][migrate]") {
+  TempDir dir;
+  std::string path = dir.file("v3.db");
+  make_old_database(path, 3);
+  {
+    // A column the migration adds is there already: the step fails midway.
+    auto db = Db::open(path).value();
+    REQUIRE(db.exec("ALTER TABLE messages ADD COLUMN rcpts TEXT"));
+  }
+  auto store = BanStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().find("migration to version 4") != std::string::npos);
+  auto db = Db::open(path).value();
+  CHECK(db.user_version() == 3);
+  CHECK(object_type(db, "clients") == "table");
+  CHECK(object_type(db, "recipients") == "table");
+  CHECK(rows(db, "SELECT count(*) FROM recipients") == std::vector<std::string>{"3"});
+  CHECK(rows(db, "SELECT count(*) FROM pragma_table_info('rollup_client') WHERE name='last'") ==
+        std::vector<std::string>{"0"});
+}
