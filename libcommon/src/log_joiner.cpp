@@ -24,26 +24,26 @@ void classify_delivery(const SendmailLine &l, Recipient &r) {
     ++end;
   string_view word = l.stat.substr(0, end);
   if (word == "Sent")
-    r.status = "sent";
+    set_text(r.status, "sent");
   else if (word == "Deferred")
-    r.status = "deferred";
+    set_text(r.status, "deferred");
   else if (word == "queued" || word == "Queued")
-    r.status = "queued";
+    set_text(r.status, "queued");
   else if (!l.dsn.empty() && l.dsn[0] == '5')
-    r.status = "bounced";
+    set_text(r.status, "bounced");
   else if (!l.dsn.empty() && l.dsn[0] == '4')
-    r.status = "deferred";
+    set_text(r.status, "deferred");
   else if (!l.dsn.empty() && l.dsn[0] == '2')
-    r.status = "sent";
+    set_text(r.status, "sent");
   else
-    r.status = "rejected"; // stopped before delivery: milter reject, size limit
+    set_text(r.status, "rejected"); // stopped before delivery: milter reject, size limit
   r.final = !is_pending_status(r.status);
-  r.dsn = l.dsn;
-  r.mailer = l.mailer;
+  set_text(r.dsn, l.dsn);
+  set_text(r.mailer, l.mailer);
   r.delay_s = l.delay_s;
-  r.handoff_qid = l.handoff_qid;
-  if (l.peer.present) r.relay = l.peer.addr ? l.peer.addr_text : l.peer.name;
-  r.text = r.status == "sent" || !l.status_text.empty() ? l.status_text : l.stat;
+  set_text(r.handoff_qid, l.handoff_qid);
+  if (l.peer.present) set_text(r.relay, l.peer.addr ? l.peer.addr_text : l.peer.name);
+  set_text(r.text, r.status == "sent" || !l.status_text.empty() ? l.status_text : l.stat);
 }
 
 // Splits "to=<a>,<b>,c" at commas outside <> and quotes.
@@ -73,9 +73,9 @@ void set_client(ClientInfo &c, const RelayField &f) {
     c.ip = f.addr;
     c.ip_text.clear();
   } else if (!c.ip && !f.addr_text.empty()) {
-    c.ip_text = f.addr_text;
+    set_text(c.ip_text, f.addr_text);
   }
-  if (!f.name.empty()) c.name = f.name;
+  if (!f.name.empty()) set_text(c.name, f.name);
   c.forged = c.forged || f.forged;
   c.present = true;
 }
@@ -83,11 +83,11 @@ void set_client(ClientInfo &c, const RelayField &f) {
 void add_reject(MailRecord &r, string_view ruleset, string_view arg, string_view action,
                 string_view dsn, string_view text, int code) {
   RejectInfo &rj = r.rejects.emplace_back(); // assigned in place: its strings keep their capacity
-  rj.ruleset = ruleset;
-  rj.arg = arg;
-  rj.action = action;
-  rj.dsn = dsn;
-  rj.text = text;
+  set_text(rj.ruleset, ruleset);
+  set_text(rj.arg, arg);
+  set_text(rj.action, action);
+  set_text(rj.dsn, dsn);
+  set_text(rj.text, text);
   rj.code = code;
 }
 
@@ -139,7 +139,7 @@ bool LogJoiner::is_spamd_program(string_view p) {
 void LogJoiner::start_record(Entry &e, RecordKind kind, const SyslogLine &line) {
   MailRecord &r = e.value;
   r.kind = kind;
-  r.host = line.host;
+  set_text(r.host, line.host);
   r.pid = line.pid;
   r.first = r.last = line.time;
   r.has_time = true;
@@ -180,7 +180,7 @@ LogJoiner::Entry &LogJoiner::message_entry(Stack::HostState &h, const SyslogLine
   }
   Entry &e = stack_.create(h, key);
   start_record(e, RecordKind::kMessage, line);
-  e.value.qid = qid;
+  set_text(e.value.qid, qid);
   for (char tag : {kDsnLinkTag, '\0'}) {
     if (pending_links_.empty()) break;
     auto it = pending_links_.find(tag ? key_.make(h.name, tag, qid) : qid);
@@ -296,13 +296,13 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
   switch (l.kind) {
   case SendmailKind::kFrom:
     r.saw_from = true;
-    r.from = l.from;
+    set_text(r.from, l.from);
     r.size = l.size;
     r.nrcpts = l.nrcpts;
-    r.msgid = l.msgid;
-    r.proto = l.proto;
-    r.daemon = l.daemon;
-    r.bodytype = l.bodytype;
+    set_text(r.msgid, l.msgid);
+    set_text(r.proto, l.proto);
+    set_text(r.daemon, l.daemon);
+    set_text(r.bodytype, l.bodytype);
     // A local submission and the MTA's copy of it share a Message-ID; only
     // the copy an MTA daemon received went through the milter and spamd.
     if (!r.msgid.empty() && went_through_milter(r)) {
@@ -318,7 +318,7 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
       auto it = std::find_if(r.rcpts.begin(), r.rcpts.end(),
                              [&](const Recipient &x) { return x.to == addr; });
       Recipient &rc = it != r.rcpts.end() ? *it : r.rcpts.emplace_back();
-      rc.to = addr;
+      set_text(rc.to, addr);
       classify_delivery(l, rc);
     });
     if (!l.handoff_qid.empty()) {
@@ -380,17 +380,17 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
     r.add_event(has_prefix(l.detail, "VRFY") ? "vrfy" : "expn");
     break;
   case SendmailKind::kAuthServer:
-    r.auth_mech = l.mech;
-    r.auth_id = l.authid;
+    set_text(r.auth_mech, l.mech);
+    set_text(r.auth_id, l.authid);
     break;
   case SendmailKind::kAuthFailure:
     r.add_event("auth_failure");
     break;
   case SendmailKind::kStartTls:
     if (l.side == "server") {
-      r.tls_version = l.tls_version;
-      r.tls_cipher = l.tls_cipher;
-      r.tls_verify = l.tls_verify;
+      set_text(r.tls_version, l.tls_version);
+      set_text(r.tls_cipher, l.tls_cipher);
+      set_text(r.tls_verify, l.tls_verify);
     }
     break;
   case SendmailKind::kCollect:

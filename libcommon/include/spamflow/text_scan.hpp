@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace spamflow {
@@ -70,6 +71,13 @@ inline std::from_chars_result parse_double_prefix(const char *first, const char 
   const double value = static_cast<double>(digits) / kPow10[decimals];
   out = negative ? -value : value;
   return {p, std::errc()};
+}
+
+// s = text, by append: std::string's assignment allows for text that
+// overlaps s and costs twice as much. Only for text from elsewhere.
+inline void set_text(std::string &s, std::string_view text) {
+  s.clear();
+  s.append(text.data(), text.size());
 }
 
 // Position of the first of the two bytes a or b in text, or npos. A plain
