@@ -62,21 +62,51 @@ constexpr const char *kUpsertClient =
     " spam_thu=spam_thu+excluded.spam_thu, spam_fri=spam_fri+excluded.spam_fri,"
     " spam_sat=spam_sat+excluded.spam_sat, spam_sun=spam_sun+excluded.spam_sun";
 
+std::size_t mix(std::size_t h, std::size_t v) {
+  return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+}
+
+// Looks key up by its view; on a miss inserts the owned key make() returns.
+template <class Map, class View, class Make>
+typename Map::mapped_type &find_or_add(Map &map, const View &key, Make make) {
+  auto it = map.find(key);
+  if (it == map.end()) it = map.emplace(make(), typename Map::mapped_type{}).first;
+  return it->second;
+}
+
 } // namespace
+
+std::size_t RollupBatch::ViewHash::operator()(const HourView &k) const {
+  std::hash<std::string_view> text;
+  std::size_t h = mix(static_cast<std::size_t>(k.hour), static_cast<std::size_t>(k.utc_offset));
+  return mix(mix(mix(h, text(k.host)), text(k.kind)), text(k.verdict));
+}
+
+std::size_t RollupBatch::ViewHash::operator()(const ReasonView &k) const {
+  return mix(static_cast<std::size_t>(k.hour), std::hash<std::string_view>{}(k.name));
+}
 
 void RollupBatch::add(const RollupInput &in) {
   std::int64_t hour = floor_div(in.first, 3600) * 3600;
   std::int64_t rcpts = in.nrcpts > 0 ? in.nrcpts : 0;
-  auto &h = hours_[HourKey{hour, in.utc_offset, std::string(in.host), std::string(in.kind),
-                           std::string(in.verdict)}];
+  HourView hv{hour, in.utc_offset, in.host, in.kind, in.verdict};
+  auto &h = find_or_add(hours_, hv, [&] {
+    return HourKey{hour, in.utc_offset, std::string(in.host), std::string(in.kind),
+                   std::string(in.verdict)};
+  });
   ++h.first;
   h.second += rcpts;
   each_reason_name(in.reasons_json, [&](std::string_view name) {
-    ++reasons_[{hour, std::string(name)}];
+    ++find_or_add(reasons_, ReasonView{hour, name}, [&] {
+      return ReasonKey{hour, std::string(name)};
+    });
   });
   if (in.ip.empty()) return;
-  auto [it, added] = clients_.try_emplace(std::string(in.ip));
-  Client &c = it->second;
+  bool added = false;
+  Client &c = find_or_add(clients_, in.ip, [&] {
+    added = true;
+    return std::string(in.ip);
+  });
   if (added || in.first < c.first) {
     c.name = std::string(in.name);
     c.net = std::string(in.net);
@@ -119,12 +149,12 @@ Result<bool> RollupBatch::flush(Db &db) {
   if (!hour || !reason || !client)
     return make_error(!hour ? hour.error() : !reason ? reason.error() : client.error());
   for (const auto &[k, v] : hours_) {
-    hour->bind(1, std::get<0>(k)).bind(2, std::get<1>(k)).bind(3, std::get<2>(k));
-    hour->bind(4, std::get<3>(k)).bind(5, std::get<4>(k)).bind(6, v.first).bind(7, v.second);
+    hour->bind(1, k.hour).bind(2, k.utc_offset).bind(3, k.host);
+    hour->bind(4, k.kind).bind(5, k.verdict).bind(6, v.first).bind(7, v.second);
     if (auto ok = hour->run(); !ok) return ok;
   }
   for (const auto &[k, n] : reasons_)
-    if (auto ok = reason->bind(1, k.first).bind(2, k.second).bind(3, n).run(); !ok) return ok;
+    if (auto ok = reason->bind(1, k.hour).bind(2, k.name).bind(3, n).run(); !ok) return ok;
   for (const auto &[ip, c] : clients_) {
     client->bind(1, ip).bind(2, c.name).bind(3, c.net).bind(4, c.first);
     int col = 5;

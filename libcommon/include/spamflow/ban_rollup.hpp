@@ -14,10 +14,9 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <unordered_map>
 
 #include "spamflow/db.hpp"
@@ -66,10 +65,44 @@ private:
     std::array<std::int64_t, 9> counts{};
     std::array<std::int64_t, 7> spam_dow{};
   };
-  using HourKey = std::tuple<std::int64_t, std::int64_t, std::string, std::string, std::string>;
-  std::map<HourKey, std::pair<std::int64_t, std::int64_t>> hours_;
-  std::map<std::pair<std::int64_t, std::string>, std::int64_t> reasons_;
-  std::unordered_map<std::string, Client> clients_;
+  // Hash maps looked up by views of the record's strings: a key's strings
+  // are copied only when it is new to the batch (ordered maps of copied
+  // keys were 5% of banwrite).
+  struct HourView {
+    std::int64_t hour = 0, utc_offset = 0;
+    std::string_view host, kind, verdict;
+    bool operator==(const HourView &) const = default;
+  };
+  struct HourKey {
+    std::int64_t hour = 0, utc_offset = 0;
+    std::string host, kind, verdict;
+    operator HourView() const { return {hour, utc_offset, host, kind, verdict}; }
+  };
+  struct ReasonView {
+    std::int64_t hour = 0;
+    std::string_view name;
+    bool operator==(const ReasonView &) const = default;
+  };
+  struct ReasonKey {
+    std::int64_t hour = 0;
+    std::string name;
+    operator ReasonView() const { return {hour, name}; }
+  };
+  struct ViewHash {
+    using is_transparent = void;
+    std::size_t operator()(const HourView &k) const;
+    std::size_t operator()(const ReasonView &k) const;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct ViewEq {
+    using is_transparent = void;
+    bool operator()(const HourView &a, const HourView &b) const { return a == b; }
+    bool operator()(const ReasonView &a, const ReasonView &b) const { return a == b; }
+    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  };
+  std::unordered_map<HourKey, std::pair<std::int64_t, std::int64_t>, ViewHash, ViewEq> hours_;
+  std::unordered_map<ReasonKey, std::int64_t, ViewHash, ViewEq> reasons_;
+  std::unordered_map<std::string, Client, ViewHash, ViewEq> clients_;
 };
 
 // Rebuilds the rollups from every row of `messages` (migration to v2).
