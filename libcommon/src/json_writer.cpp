@@ -343,8 +343,14 @@ JsonWriter &JsonWriter::name(std::string_view k) {
 
 JsonWriter &JsonWriter::value(std::string_view s) {
   separate();
+  string_text(s);
+  done();
+  return *this;
+}
+
+JsonWriter &JsonWriter::string_text(std::string_view s) {
   // Short strings are escaped straight into the buffer; the bound is the
-  // worst case, six bytes out for one in.
+  // worst case, six bytes out for one in, and 8 for the word copy.
   constexpr std::size_t kLongest = (kBufferSize - 10) / 6;
   if (s.size() <= kLongest) {
     cur_ = escape_into(room(6 * s.size() + 10), s);
@@ -352,7 +358,17 @@ JsonWriter &JsonWriter::value(std::string_view s) {
     flush();
     append_json_string(out_, s);
   }
-  done();
+  return *this;
+}
+
+JsonWriter &JsonWriter::text(std::string_view json) {
+  put(json);
+  return *this;
+}
+
+JsonWriter &JsonWriter::number_text(std::int64_t n) {
+  char *p = room(24);
+  cur_ = std::to_chars(p, p + 24, n).ptr;
   return *this;
 }
 
@@ -380,6 +396,13 @@ JsonWriter &JsonWriter::value(std::uint64_t n) {
 JsonWriter &JsonWriter::value(double d) {
   if (!std::isfinite(d)) return null();
   separate();
+  number_text(d);
+  done();
+  return *this;
+}
+
+// Finite d only (the caller writes null for the others).
+JsonWriter &JsonWriter::number_text(double d) {
   char *p = room(32);
   // Scores have one decimal: if d is exactly the double nearest to k/10,
   // "k/10" written out is the shortest text that reads back to d, which is
@@ -396,11 +419,9 @@ JsonWriter &JsonWriter::value(double d) {
       *p++ = static_cast<char>('0' + (tenth < 0 ? -tenth : tenth));
     }
     cur_ = p;
-    done();
     return *this;
   }
   cur_ = std::to_chars(p, p + 32, d).ptr;
-  done();
   return *this;
 }
 
