@@ -89,8 +89,13 @@ void skip_spaces(std::string_view &s) {
 
 // BSD syslogd -v / -vv writes "<4.6> " or "<mail.info> " before the host;
 // some relays put it after the host. Skips it if present.
-void skip_facility_tag(std::string_view &s) {
-  if (s.empty() || s[0] != '<') return;
+void skip_facility_tag_at(std::string_view &s);
+// Inline: the tag is rare and this runs twice a line.
+inline void skip_facility_tag(std::string_view &s) {
+  if (!s.empty() && s[0] == '<') skip_facility_tag_at(s);
+}
+
+void skip_facility_tag_at(std::string_view &s) {
   const std::size_t close = s.find('>');
   if (close == std::string_view::npos || close > 24 || close + 1 >= s.size() || s[close + 1] != ' ')
     return;
@@ -132,6 +137,16 @@ constexpr std::array<bool, 256> make_tag_stops() {
   return t;
 }
 constexpr std::array<bool, 256> kTagStop = make_tag_stops();
+
+// Bytes that end a host name: the space after it, or a byte that is not
+// printable (an error).
+constexpr std::array<bool, 256> make_host_stops() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = !is_print(static_cast<char>(c));
+  return t;
+}
+constexpr std::array<bool, 256> kHostStop = make_host_stops();
 
 // "prog[pid]: msg", "prog: msg", or no tag at all (program left empty).
 Result<bool> split_tag(std::string_view rest, SyslogLine &out) {
@@ -311,12 +326,11 @@ Result<SyslogLine> SyslogParser::parse(std::string_view line) {
   rest.remove_prefix(n);
   skip_spaces(rest);
   skip_facility_tag(rest);
-  std::size_t h = 0;
-  while (h < rest.size() && rest[h] != ' ')
+  std::size_t h = 0; // the host name ends at a space; any other stop byte is not printable
+  while (h < rest.size() && !kHostStop[static_cast<unsigned char>(rest[h])])
     ++h;
+  if (h < rest.size() && rest[h] != ' ') return make_error("non-printable byte in host name");
   out.host = rest.substr(0, h);
-  for (char ch : out.host)
-    if (!is_print(ch)) return make_error("non-printable byte in host name");
   if (out.host.empty() || h >= rest.size()) return make_error("line ends after host name");
   rest.remove_prefix(h);
   skip_spaces(rest);
