@@ -61,46 +61,9 @@ std::size_t utf8_sequence(const unsigned char *p, std::size_t n, std::size_t *ba
   return need;
 }
 
-// True if any of the 8 bytes at p needs work (kSpecial): a word-at-a-time
-// test so that plain ASCII runs cost one load and a few operations per 8 bytes.
-bool word_has_special(const unsigned char *p) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  std::uint64_t x;
-  std::memcpy(&x, p, 8);
-  const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  const std::uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
-  return ((x & kHigh) | below_space | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'))) !=
-         0;
-}
-
-void append_control_escape(std::string &out, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  switch (c) {
-  case '\b':
-    out += "\\b";
-    return;
-  case '\f':
-    out += "\\f";
-    return;
-  case '\n':
-    out += "\\n";
-    return;
-  case '\r':
-    out += "\\r";
-    return;
-  case '\t':
-    out += "\\t";
-    return;
-  default:
-    break;
-  }
-  const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-  out.append(esc, sizeof esc);
-}
-
-// Index of the first byte of the 8 at p that needs work, or 8. The test is
-// that of word_has_special, whose lowest set bit is exact (the borrows that
-// can set higher bits only start at a byte that is itself special).
+// One high bit per byte of x that needs work (kSpecial), eight at a time.
+// Only the lowest set bit is exact: the borrows that can set higher ones
+// start at a byte that is itself special, which is all plain_prefix needs.
 std::uint64_t special_hits(std::uint64_t x) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   const auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
@@ -127,7 +90,7 @@ unsigned plain_prefix(std::uint64_t x, unsigned count) {
 // Writes the JSON string literal of text at dst, which has room for
 // 6 * text.size() + 2 bytes (the worst case: every byte a \u00XX escape)
 // and 8 more (the word copy may write past what it keeps);
-// returns the end. Same output as append_json_string.
+// returns the end.
 char *escape_into(char *dst, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   const auto *p = reinterpret_cast<const unsigned char *>(text.data());
@@ -220,46 +183,12 @@ std::size_t valid_utf8_prefix(std::string_view text) {
 }
 
 void append_json_string(std::string &out, std::string_view text) {
-  const auto *p = reinterpret_cast<const unsigned char *>(text.data());
-  const std::size_t n = text.size();
-  out.reserve(out.size() + n + 2);
-  out += '"';
-  std::size_t run = 0; // start of the bytes not yet appended
-  std::size_t i = 0;
-  while (i < n) {
-    if (i + 8 <= n && !word_has_special(p + i)) {
-      i += 8;
-      continue;
-    }
-    const unsigned char c = p[i];
-    if (!kSpecial[c]) {
-      ++i;
-      continue;
-    }
-    if (c >= 0x80) {
-      std::size_t bad = 0;
-      const std::size_t len = utf8_sequence(p + i, n - i, &bad);
-      if (len != 0) { // valid multibyte character: stays in the run
-        i += len;
-        continue;
-      }
-      out.append(text.data() + run, i - run);
-      out += kReplacement;
-      i += bad;
-      run = i;
-      continue;
-    }
-    out.append(text.data() + run, i - run);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else {
-      append_control_escape(out, c);
-    }
-    run = ++i;
-  }
-  out.append(text.data() + run, n - run);
-  out += '"';
+  // Room for the worst case (six bytes out for one in, and the word copy's
+  // slack), then cut to what was written.
+  const std::size_t start = out.size();
+  out.resize(start + 6 * text.size() + 10);
+  char *end = escape_into(out.data() + start, text);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 bool JsonWriter::has_items(std::size_t level) const {
