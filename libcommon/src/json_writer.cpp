@@ -214,6 +214,7 @@ void JsonWriter::separate_deep() {
 }
 
 void JsonWriter::put(std::string_view s) {
+  if (s.empty()) return; // its data() may be null, which memcpy must not see
   if (s.size() > kBufferSize) {
     flush();
     out_ += s;

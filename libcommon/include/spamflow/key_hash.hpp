@@ -58,10 +58,11 @@ public:
       large_.resize(n);
       p = large_.data();
     }
-    std::memcpy(p, host.data(), host.size());
+    // An empty view may have no data at all: memcpy must not see it.
+    if (!host.empty()) std::memcpy(p, host.data(), host.size());
     p[host.size()] = tag;
-    std::memcpy(p + host.size() + 1, id.data(), id.size());
-    std::memcpy(p + host.size() + 1 + id.size(), id2.data(), id2.size());
+    if (!id.empty()) std::memcpy(p + host.size() + 1, id.data(), id.size());
+    if (!id2.empty()) std::memcpy(p + host.size() + 1 + id.size(), id2.data(), id2.size());
     return {p, n};
   }
   std::string_view make(std::string_view host, char tag, std::int64_t number) {
