@@ -13,10 +13,11 @@
 
 namespace spamflow {
 
-// A word-at-a-time multiplicative hash: the keys are short (a host, a tag
-// and a queue id or Message-ID) and come from our own parsers, so speed
-// matters more than resistance to crafted collisions; unordered_map's
-// chaining bounds the harm of a bad bucket to that bucket.
+// A word-at-a-time multiplicative hash for short keys (a host, a tag and
+// a queue id, pid or Message-ID). It is unseeded, like std::hash, so that
+// a replay is deterministic; a sender could craft Message-IDs that collide,
+// but a bucket holds at most the records in store (--max-pending), so the
+// harm is a slower lookup, never a wrong one.
 struct TextHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept {
