@@ -87,12 +87,45 @@ unsigned plain_prefix(std::uint64_t x, unsigned count) {
   return first < count ? first : count;
 }
 
+// Writes the escape of '"', '\\' or a control character at dst (at most 6
+// bytes); returns the end.
+char *escape_ascii(char *dst, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  *dst++ = '\\';
+  switch (c) {
+  case '"':
+  case '\\':
+    *dst++ = static_cast<char>(c);
+    break;
+  case '\b':
+    *dst++ = 'b';
+    break;
+  case '\f':
+    *dst++ = 'f';
+    break;
+  case '\n':
+    *dst++ = 'n';
+    break;
+  case '\r':
+    *dst++ = 'r';
+    break;
+  case '\t':
+    *dst++ = 't';
+    break;
+  default:
+    std::memcpy(dst, "u00", 3);
+    dst[3] = kHex[c >> 4];
+    dst[4] = kHex[c & 0xF];
+    dst += 5;
+  }
+  return dst;
+}
+
 // Writes the JSON string literal of text at dst, which has room for
 // 6 * text.size() + 2 bytes (the worst case: every byte a \u00XX escape)
 // and 8 more (the word copy may write past what it keeps);
 // returns the end.
 char *escape_into(char *dst, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const auto *p = reinterpret_cast<const unsigned char *>(text.data());
   const std::size_t n = text.size();
   *dst++ = '"';
@@ -131,33 +164,7 @@ char *escape_into(char *dst, std::string_view text) {
       }
       continue;
     }
-    *dst++ = '\\';
-    switch (c) {
-    case '"':
-    case '\\':
-      *dst++ = static_cast<char>(c);
-      break;
-    case '\b':
-      *dst++ = 'b';
-      break;
-    case '\f':
-      *dst++ = 'f';
-      break;
-    case '\n':
-      *dst++ = 'n';
-      break;
-    case '\r':
-      *dst++ = 'r';
-      break;
-    case '\t':
-      *dst++ = 't';
-      break;
-    default:
-      std::memcpy(dst, "u00", 3);
-      dst[3] = kHex[c >> 4];
-      dst[4] = kHex[c & 0xF];
-      dst += 5;
-    }
+    dst = escape_ascii(dst, c);
     ++i;
   }
   *dst++ = '"';
