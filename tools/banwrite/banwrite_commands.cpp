@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <optional>
 
 #include "banwrite_run.hpp"
 #include "spamflow/diagnostics.hpp"
@@ -25,11 +26,18 @@ struct Loaded {
   BanPolicy policy;
 };
 
-Result<Loaded> load(const Options &o) {
+// Says why on stderr when the database cannot be opened or read.
+std::optional<Loaded> load(const Options &o) {
   auto store = BanStore::open(o.db, o.store);
-  if (!store) return make_error(store.error());
+  if (!store) {
+    std::fprintf(stderr, "banwrite: %s\n", store.error().c_str());
+    return std::nullopt;
+  }
   Loaded l{std::move(*store), BanPolicy(o.policy)};
-  if (auto ok = l.store.restore_into(l.policy); !ok) return make_error(ok.error());
+  if (auto ok = l.store.restore_into(l.policy); !ok) {
+    std::fprintf(stderr, "banwrite: %s\n", ok.error().c_str());
+    return std::nullopt;
+  }
   return l;
 }
 
@@ -147,10 +155,7 @@ int run_ban(const Options &o) {
     return kExUsage;
   }
   auto l = load(o);
-  if (!l) {
-    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
-    return kExCantCreat;
-  }
+  if (!l) return kExCantCreat;
   std::int64_t now = std::time(nullptr);
   std::vector<BanEvent> events;
   l->policy.add_ban(*net, now, *duration, o.reason, true, events);
@@ -170,10 +175,7 @@ int run_unban(const Options &o) {
     return kExUsage;
   }
   auto l = load(o);
-  if (!l) {
-    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
-    return kExCantCreat;
-  }
+  if (!l) return kExCantCreat;
   std::int64_t now = std::time(nullptr);
   std::vector<BanEvent> events;
   if (!l->policy.remove_ban(*net, now, events)) {
@@ -185,10 +187,7 @@ int run_unban(const Options &o) {
 
 int run_expire(const Options &o) {
   auto l = load(o);
-  if (!l) {
-    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
-    return kExCantCreat;
-  }
+  if (!l) return kExCantCreat;
   std::int64_t now = std::time(nullptr);
   std::vector<BanEvent> events;
   l->policy.expire(now, events);
@@ -197,19 +196,13 @@ int run_expire(const Options &o) {
 
 int run_restore(const Options &o) {
   auto l = load(o);
-  if (!l) {
-    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
-    return kExCantCreat;
-  }
+  if (!l) return kExCantCreat;
   return apply_all(o, l->policy, std::time(nullptr));
 }
 
 int run_list(const Options &o) {
   auto l = load(o);
-  if (!l) {
-    std::fprintf(stderr, "banwrite: %s\n", l.error().c_str());
-    return kExCantCreat;
-  }
+  if (!l) return kExCantCreat;
   auto bans = l->store.active_bans();
   if (!bans) {
     std::fprintf(stderr, "banwrite: %s\n", bans.error().c_str());
