@@ -38,8 +38,6 @@ public:
   T *end() { return items_.data() + size_; }
   const T *begin() const { return items_.data(); }
   const T *end() const { return items_.data() + size_; }
-  T &operator[](std::size_t i) { return items_[i]; }
-  const T &operator[](std::size_t i) const { return items_[i]; }
 
 private:
   std::vector<T> items_;
