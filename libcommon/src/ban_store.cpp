@@ -241,10 +241,15 @@ std::int64_t BanStore::batch_age_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
 }
 
-Result<bool> BanStore::add_record(const StoredRecord &record) {
+Result<bool> BanStore::store_record(const StoredRecord &record) {
   if (auto b = ensure_batch(); !b) return b;
   if (auto r = insert_record(record); !r) return r;
   ++batch_count_;
+  return true;
+}
+
+Result<bool> BanStore::add_record(const StoredRecord &record) {
+  if (auto r = store_record(record); !r) return r;
   auto age = std::chrono::steady_clock::now() - batch_start_;
   if (batch_count_ >= opt_.batch_records || age >= std::chrono::milliseconds(opt_.batch_ms))
     return commit();
@@ -359,10 +364,10 @@ Result<std::unordered_map<IpNetwork, int>> BanStore::offence_counts() {
   return out;
 }
 
-Result<std::vector<BanStore::FlagRow>> BanStore::flags_after(std::int64_t after_id,
+Result<std::vector<BanStore::FlagRow>> BanStore::flags_after(Db &db, std::int64_t after_id,
                                                              std::int64_t since_time) {
-  auto st = db_.prepare("SELECT id, time, client_ip FROM flags WHERE id > ? AND time >= ? "
-                        "AND client_ip IS NOT NULL ORDER BY id");
+  auto st = db.prepare("SELECT id, time, client_ip FROM flags WHERE id > ? AND time >= ? "
+                       "AND client_ip IS NOT NULL ORDER BY id");
   if (!st) return Error{st.error()};
   st->bind(1, after_id).bind(2, since_time);
   std::vector<FlagRow> rows;

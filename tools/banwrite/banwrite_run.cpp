@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "spamflow/json_lines.hpp"
 #include "spamflow/line_io.hpp"
 #include "spamflow/net_table.hpp"
+#include "store_writer.hpp"
 
 namespace spamflow::banwrite {
 
@@ -30,12 +32,17 @@ struct Counters {
 class Runner {
 public:
   Runner(const Options &o, BanStore store)
-      : opts_(o), diag_("banwrite"), out_(STDOUT_FILENO), store_(std::move(store)),
-        policy_(o.policy), backends_(make_backends(o)) {}
+      : opts_(o), diag_("banwrite"), out_(STDOUT_FILENO), policy_(o.policy),
+        backends_(make_backends(o)) {
+    if (auto ok = store.restore_into(policy_); !ok)
+      restore_error_ = ok.error();
+    else
+      writer_.emplace(std::move(store));
+  }
 
   int run_all() {
-    if (auto ok = restore_state(); !ok) {
-      diag_.error(opts_.db + ": " + ok.error());
+    if (!writer_) {
+      diag_.error(opts_.db + ": " + restore_error_);
       return kExIoErr;
     }
     if (!opts_.net_table.empty()) {
@@ -51,7 +58,7 @@ public:
     int rc = kExOk;
     for (const std::string &f : files)
       if (int code = run_one(f); code != kExOk) rc = code;
-    if (!commit()) rc = kExIoErr;
+    if (!commit(true)) rc = kExIoErr;
     bool applied = apply_backends();
     out_.flush();
     if (opts_.stats) print_stats();
@@ -60,8 +67,6 @@ public:
   }
 
 private:
-  Result<bool> restore_state() { return store_.restore_into(policy_); }
-
   int run_one(const std::string &name) {
     int fd = STDIN_FILENO;
     std::string display = name == "-" ? "stdin" : name;
@@ -88,78 +93,111 @@ private:
   // been quiet for kIdleCommitMs (or the batch is due anyway); until then
   // full batches commit by size and age as usual.
   void idle(int fd) {
+    release_committed();
     apply_backends(); // what full batches committed is shown at once
     out_.flush();
-    if (store_.batch_open()) {
-      std::int64_t due_ms = opts_.store.batch_ms - store_.batch_age_ms();
+    if (batch_open_) {
+      std::int64_t due_ms = opts_.store.batch_ms - batch_age_ms();
       pollfd p{fd, POLLIN, 0};
       int wait_ms = static_cast<int>(std::clamp<std::int64_t>(due_ms, 0, kIdleCommitMs));
       if (wait_ms > 0 && ::poll(&p, 1, wait_ms) > 0) return;
     }
-    commit();
+    commit(true);
     apply_backends();
     out_.flush();
   }
 
+  std::int64_t batch_age_ms() const {
+    auto age = std::chrono::steady_clock::now() - batch_start_;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+  }
+
+  void note_batch_write() {
+    if (batch_open_) return;
+    batch_open_ = true;
+    batch_start_ = std::chrono::steady_clock::now();
+  }
+
+  // The record is parsed straight into the writer's next slot: kept, it
+  // is handed over with its chunk, without a copy.
   int handle(const JsonLineReader &reader, const JsonLine &line) {
     ++counters_.records;
-    if (auto ok = read_stored_record(line.object, record_); !ok) {
+    StoredRecord &record = writer_->record_slot();
+    if (auto ok = read_stored_record(line.object, record); !ok) {
       ++counters_.bad;
       diag_.warn(reader.name() + ":" + std::to_string(line.line_no), ok.error());
       return kExOk;
     }
-    if (record_.kind != "message" && record_.kind != "session")
+    if (record.kind != "message" && record.kind != "session")
       return kExOk; // spamd leftovers and other kinds carry no client
-    if (record_.has_time) now_ = record_.last;
-    if (!record_.net && table_ && record_.client)
-      if (auto info = table_->lookup(*record_.client)) record_.net = info->network();
-    if (auto ok = store_.add_record(record_); !ok) {
-      diag_.error(opts_.db + ": " + ok.error());
-      return kExIoErr;
-    }
-    release_committed(); // add_record commits when the batch is full or old
+    if (record.has_time) now_ = record.last;
+    if (!record.net && table_ && record.client)
+      if (auto info = table_->lookup(*record.client)) record.net = info->network();
+    writer_->keep_record();
+    note_batch_write();
+    ++batch_records_;
     ++counters_.stored;
-    if (record_.verdict.empty()) ++counters_.unclassified;
-    if (!record_.client) return kExOk;
-    return decide(reader, line) ? kExOk : kExIoErr;
+    if (record.verdict.empty()) ++counters_.unclassified;
+    if (record.client) decide(reader, line, record);
+    if (writer_->open_records() < StoreWriter::kChunk) return kExOk;
+    bool due =
+        batch_records_ >= opts_.store.batch_records || batch_age_ms() >= opts_.store.batch_ms;
+    return (due ? commit(false) : submit(false)) ? kExOk : kExIoErr;
   }
 
-  bool decide(const JsonLineReader &reader, const JsonLine &line) {
-    Observation obs{record_.has_time ? record_.first : now_, *record_.client,
-                    evidence_from_verdict(record_.verdict), record_.score, record_.net};
+  void decide(const JsonLineReader &reader, const JsonLine &line, const StoredRecord &record) {
+    Observation obs{record.has_time ? record.first : now_, *record.client,
+                    evidence_from_verdict(record.verdict), record.score, record.net};
     events_.clear();
     if (policy_.observe(obs, events_) == Observed::kAllowed)
       diag_.warn(reader.name() + ":" + std::to_string(line.line_no),
-                 "spam evidence for allowlisted " + record_.client->to_string() + " ignored");
-    if (events_.empty()) return true;
-    return announce();
+                 "spam evidence for allowlisted " + record.client->to_string() + " ignored");
+    announce();
   }
 
   // Events join the open batch and are printed once it is committed, so
   // what stdout announced is in the database, and deciding a ban costs no
   // commit of its own (a commit per ban made the store 10x slower).
-  bool announce() {
+  void announce() {
+    if (events_.empty()) return;
+    note_batch_write();
     for (const BanEvent &e : events_)
-      if (auto ok = store_.add_ban_event(e, now_); !ok) {
-        diag_.error(opts_.db + ": " + ok.error());
-        return false;
-      }
+      writer_->add_ban_event(e, now_);
     unannounced_.insert(unannounced_.end(), events_.begin(), events_.end());
+  }
+
+  // Hands the open chunk to the writer. With commit, the events decided so
+  // far wait for that chunk's commit before they are printed.
+  bool submit(bool commit) {
+    std::uint64_t number = 0;
+    if (!writer_->submit(commit, &number)) {
+      diag_.error(opts_.db + ": " + writer_->error());
+      return false;
+    }
+    if (commit) {
+      batch_open_ = false;
+      batch_records_ = 0;
+      if (!unannounced_.empty()) awaiting_.push_back({number, std::move(unannounced_)});
+      unannounced_.clear();
+    }
+    release_committed();
     return true;
   }
 
-  // Prints the events of batches committed since the last call.
+  // Prints the events of batches the writer has committed.
   void release_committed() {
-    if (store_.commits() == announced_at_commit_) return;
-    announced_at_commit_ = store_.commits();
-    for (const BanEvent &e : unannounced_) {
-      append_ban_event_json(out_.buffer(), e);
-      out_.buffer() += '\n';
-      pending_.push_back(e);
-      ++counters_.events;
-    }
-    unannounced_.clear();
-    out_.maybe_flush();
+    if (awaiting_.empty()) return;
+    std::uint64_t done = writer_->committed_through();
+    std::size_t n = 0;
+    for (; n < awaiting_.size() && awaiting_[n].first <= done; ++n)
+      for (const BanEvent &e : awaiting_[n].second) {
+        append_ban_event_json(out_.buffer(), e);
+        out_.buffer() += '\n';
+        pending_.push_back(e);
+        ++counters_.events;
+      }
+    awaiting_.erase(awaiting_.begin(), awaiting_.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n > 0) out_.maybe_flush();
   }
 
   // User flags (spamflag) count as strong spam evidence against the
@@ -173,7 +211,15 @@ private:
       since = now - opts_.policy.window_s;
       flags_read_ = true;
     }
-    auto rows = store_.flags_after(last_flag_id_, since);
+    if (!flags_db_) {
+      auto db = Db::open(opts_.db, opts_.store.busy_timeout_ms);
+      if (!db) {
+        diag_.error(opts_.db + ": reading flags: " + db.error());
+        return false;
+      }
+      flags_db_.emplace(std::move(*db));
+    }
+    auto rows = BanStore::flags_after(*flags_db_, last_flag_id_, since);
     if (!rows) {
       diag_.error(opts_.db + ": reading flags: " + rows.error());
       return false;
@@ -192,15 +238,18 @@ private:
                      "user flag for allowlisted " + f.client_ip + " ignored");
           break;
         }
-      if (!events_.empty() && !announce()) return false;
+      announce();
     }
     return true;
   }
 
-  bool commit() {
-    if (!read_flags()) return false;
-    if (auto c = store_.commit(); !c) {
-      diag_.error(opts_.db + ": " + c.error());
+  // Commits the batch (user flags read first join it). With wait, returns
+  // once it is durable and its events are printed.
+  bool commit(bool wait) {
+    if (!read_flags() || !submit(true)) return false;
+    if (!wait) return true;
+    if (!writer_->drain()) {
+      diag_.error(opts_.db + ": " + writer_->error());
       return false;
     }
     release_committed();
@@ -230,24 +279,29 @@ private:
                  n(counters_.unclassified), n(p.spam), n(p.suspect), n(p.ham), n(p.local),
                  n(p.allowed_ignored), n(counters_.events), n(p.address_bans), n(p.network_bans),
                  n(p.grown_bans), n(p.carved), n(p.expired), n(policy_.active().size()),
-                 n(store_.commits()), n(counters_.backend_errors), n(counters_.flags),
+                 n(writer_->commits()), n(counters_.backend_errors), n(counters_.flags),
                  n(diag_.warnings()));
   }
 
   const Options &opts_;
   Diagnostics diag_;
   OutputBuffer out_;
-  BanStore store_;
+  std::string restore_error_;
+  std::optional<Db> flags_db_; // a second connection: the writer owns the first
   std::int64_t last_flag_id_ = 0;
   bool flags_read_ = false;
   BanPolicy policy_;
   BackendSet backends_;
   std::unique_ptr<NetTable> table_;
-  StoredRecord record_;
   std::vector<BanEvent> events_, unannounced_, pending_;
-  std::uint64_t announced_at_commit_ = 0;
+  // Events decided before a commit chunk, by that chunk's number.
+  std::vector<std::pair<std::uint64_t, std::vector<BanEvent>>> awaiting_;
+  bool batch_open_ = false;
+  std::size_t batch_records_ = 0;
+  std::chrono::steady_clock::time_point batch_start_;
   std::int64_t now_ = 0;
   Counters counters_;
+  std::optional<StoreWriter> writer_; // last: its thread stops before the rest goes
 };
 
 } // namespace

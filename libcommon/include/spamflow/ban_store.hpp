@@ -46,6 +46,9 @@ public:
   // Queues one record in the open batch (opening one if needed); commits
   // when the batch is full or old enough.
   Result<bool> add_record(const StoredRecord &record);
+  // Writes one record in the open batch (opening one if needed), leaving
+  // the commit to the caller.
+  Result<bool> store_record(const StoredRecord &record);
   // Writes a ban event (bans row and ban_history) inside the open batch.
   // Call commit() before announcing it, so what was announced is stored.
   Result<bool> add_ban_event(const BanEvent &event, std::int64_t now);
@@ -59,12 +62,14 @@ public:
   // Loads the stored state into a policy: every target's offence count and
   // the active bans (a carved ban's pieces grouped under its network).
   Result<bool> restore_into(BanPolicy &policy);
-  // User flags (spamflag) with id > after_id, oldest first.
+  // User flags (spamflag) with id > after_id, oldest first, read through
+  // any connection to the database (banwrite reads them beside its writer).
   struct FlagRow {
     std::int64_t id = 0, time = 0;
     std::string client_ip;
   };
-  Result<std::vector<FlagRow>> flags_after(std::int64_t after_id, std::int64_t since_time);
+  static Result<std::vector<FlagRow>> flags_after(Db &db, std::int64_t after_id,
+                                                  std::int64_t since_time);
 
   std::uint64_t commits() const { return commits_; }
   // Milliseconds since the open batch began; 0 when none is open.

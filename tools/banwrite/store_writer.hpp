@@ -1,0 +1,82 @@
+// banwrite's database writes on a thread of their own. The reading thread
+// parses records and decides bans; SQLite's inserts, the rollups and the
+// commits (about half of banwrite's time) run beside it on the writer.
+//
+// Work goes over in chunks of records and ban events. The reading thread
+// fills the open chunk in place (its slots keep their strings' capacity
+// from one use to the next) and submits it; a chunk may ask for a commit
+// once it is written. The transaction spans chunks, so what a commit
+// makes durable is every chunk submitted up to that one: an event may be
+// announced once committed_through() has reached the commit that follows
+// it.
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "spamflow/ban_store.hpp"
+
+namespace spamflow::banwrite {
+
+class StoreWriter {
+public:
+  explicit StoreWriter(BanStore store);
+  ~StoreWriter(); // finishes what was submitted, then stops the thread
+  StoreWriter(const StoreWriter &) = delete;
+  StoreWriter &operator=(const StoreWriter &) = delete;
+
+  // The next record slot of the open chunk, to be filled by the caller; it
+  // is stored only once keep_record() is called for it.
+  StoredRecord &record_slot();
+  void keep_record();
+  void add_ban_event(const BanEvent &event, std::int64_t now);
+  // Records kept in the open chunk; a chunk is worth submitting at kChunk.
+  std::size_t open_records() const { return open_->used; }
+  static constexpr std::size_t kChunk = 1024;
+
+  // Hands the open chunk to the writer (blocking while kMaxQueued are
+  // waiting) and returns its number. With commit, the writer commits the
+  // transaction after it. False once the writer has failed.
+  bool submit(bool commit, std::uint64_t *number = nullptr);
+  // Waits until everything submitted is written; false if the writer failed.
+  bool drain();
+  // The number of the last chunk whose commit has completed (0: none).
+  std::uint64_t committed_through() const;
+  std::uint64_t commits() const;
+  // The writer's first error ("" while it is fine).
+  std::string error() const;
+
+private:
+  struct Chunk {
+    std::vector<StoredRecord> records; // slots; the first `used` are kept
+    std::size_t used = 0;
+    std::vector<std::pair<BanEvent, std::int64_t>> events;
+    bool commit = false;
+    std::uint64_t number = 0;
+  };
+  static constexpr std::size_t kMaxQueued = 8;
+
+  void run();
+  Result<bool> write(const Chunk &chunk);
+  std::unique_ptr<Chunk> take_free_chunk(); // with the lock held
+
+  BanStore store_;
+  std::unique_ptr<Chunk> open_;
+  std::uint64_t submitted_ = 0;
+
+  mutable std::mutex mutex_;
+  std::condition_variable work_ready_, work_done_;
+  std::deque<std::unique_ptr<Chunk>> queue_;
+  std::vector<std::unique_ptr<Chunk>> free_;
+  std::uint64_t written_ = 0, committed_ = 0, commits_ = 0;
+  bool stopping_ = false;
+  std::string error_;
+  std::thread thread_; // last: starts once the rest is built
+};
+
+} // namespace spamflow::banwrite
