@@ -1,5 +1,8 @@
 #include "spamflow/ban_rollup.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "spamflow/report_period.hpp"
 
 namespace spamflow {
@@ -155,7 +158,16 @@ Result<bool> RollupBatch::flush(Db &db) {
   }
   for (const auto &[k, n] : reasons_)
     if (auto ok = reason->bind(1, k.hour).bind(2, k.name).bind(3, n).run(); !ok) return ok;
-  for (const auto &[ip, c] : clients_) {
+  // In key order: each upsert finds its B-tree path where the last one
+  // left it, in pages already in the cache.
+  std::vector<const std::pair<const std::string, Client> *> order;
+  order.reserve(clients_.size());
+  for (const auto &kv : clients_)
+    order.push_back(&kv);
+  std::sort(order.begin(), order.end(), [](auto *a, auto *b) { return a->first < b->first; });
+  for (const auto *kv : order) {
+    const std::string &ip = kv->first;
+    const Client &c = kv->second;
     client->bind(1, ip).bind(2, c.name).bind(3, c.net).bind(4, c.first);
     int col = 5;
     for (std::int64_t n : c.counts)

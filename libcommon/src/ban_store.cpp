@@ -241,33 +241,53 @@ std::int64_t BanStore::batch_age_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
 }
 
-Result<bool> BanStore::store_record(const StoredRecord &record) {
+void prepare_row_text(const StoredRecord &r, RecordRowText &out) {
+  out.ip.clear();
+  out.key.clear();
+  out.net.clear();
+  if (r.client) {
+    r.client->append_to(out.ip);
+    out.key = address_key(*r.client);
+  }
+  if (r.net) r.net->append_to(out.net);
+  recipients_json(r.rcpts, out.rcpts_json);
+}
+
+void add_to_rollup(RollupBatch &rollup, const StoredRecord &r, const RecordRowText &text) {
+  // The rollups (and so the clients view) count records with a time.
+  if (!r.has_time) return;
+  std::string_view kind = r.kind.empty() ? std::string_view("message") : std::string_view(r.kind);
+  rollup.add(RollupInput{kind, r.host, r.verdict, text.ip, r.client_name, text.net, r.reasons_json,
+                         r.first, r.utc_offset_s, r.nrcpts});
+}
+
+Result<bool> BanStore::store_row(const StoredRecord &record, const RecordRowText &text) {
   if (auto b = ensure_batch(); !b) return b;
-  if (auto r = insert_record(record); !r) return r;
+  if (auto r = insert_row(record, text); !r) return r;
   ++batch_count_;
   return true;
 }
 
+Result<bool> BanStore::commit_with(RollupBatch &rollup) {
+  if (!db_.in_transaction()) return true;
+  if (auto f = rollup.flush(db_); !f) return f;
+  return commit();
+}
+
 Result<bool> BanStore::add_record(const StoredRecord &record) {
-  if (auto r = store_record(record); !r) return r;
+  prepare_row_text(record, row_text_);
+  add_to_rollup(rollup_, record, row_text_);
+  if (auto r = store_row(record, row_text_); !r) return r;
   auto age = std::chrono::steady_clock::now() - batch_start_;
   if (batch_count_ >= opt_.batch_records || age >= std::chrono::milliseconds(opt_.batch_ms))
     return commit();
   return true;
 }
 
-Result<bool> BanStore::insert_record(const StoredRecord &r) {
-  ip_text_.clear();
-  key_.clear();
-  net_text_.clear();
-  if (r.client) {
-    ip_text_ = r.client->to_string();
-    key_ = address_key(*r.client);
-  }
-  if (r.net) net_text_ = r.net->to_string();
+Result<bool> BanStore::insert_row(const StoredRecord &r, const RecordRowText &t) {
   std::string_view kind = r.kind.empty() ? std::string_view("message") : std::string_view(r.kind);
   // Every parameter is bound on each run (run_rebound), text by reference:
-  // r and the keys above outlive the run.
+  // r and t outlive the run.
   Statement &m = insert_message_;
   auto text = [&m](int i, std::string_view s) { s.empty() ? m.bind_null(i) : m.bind_ref(i, s); };
   auto number = [&m](int i, bool has, auto v) { has ? m.bind(i, v) : m.bind_null(i); };
@@ -278,10 +298,10 @@ Result<bool> BanStore::insert_record(const StoredRecord &r) {
   number(5, r.has_time, r.first);
   number(6, r.has_time, r.last);
   number(7, r.has_time, static_cast<std::int64_t>(r.utc_offset_s));
-  text(8, ip_text_);
+  text(8, t.ip);
   number(9, r.client.has_value(), r.client ? r.client->version() : 0);
   if (r.client)
-    m.bind_blob(10, key_.data(), key_.size());
+    m.bind_blob(10, t.key.data(), t.key.size());
   else
     m.bind_null(10);
   text(11, r.client_name);
@@ -293,16 +313,10 @@ Result<bool> BanStore::insert_record(const StoredRecord &r) {
   number(17, !r.verdict.empty(), r.score);
   text(18, r.reasons_json);
   text(19, r.events_json);
-  text(20, net_text_);
+  text(20, t.net);
   m.bind(21, r.complete ? 1 : 0);
-  recipients_json(r.rcpts, rcpts_json_);
-  text(22, rcpts_json_);
-  if (auto ok = m.run_rebound(); !ok) return ok;
-  // The rollups (and so the clients view) count records with a time.
-  if (r.has_time)
-    rollup_.add(RollupInput{kind, r.host, r.verdict, ip_text_, r.client_name, net_text_,
-                            r.reasons_json, r.first, r.utc_offset_s, r.nrcpts});
-  return true;
+  text(22, t.rcpts_json);
+  return m.run_rebound();
 }
 
 Result<bool> BanStore::add_ban_event(const BanEvent &e, std::int64_t now) {

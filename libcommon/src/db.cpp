@@ -165,6 +165,10 @@ Db::~Db() {
   sqlite3_close_v2(db_);
 }
 
+void Db::set_wal_hook(WalHook fn, void *arg) {
+  sqlite3_wal_hook(db_, fn, arg);
+}
+
 std::string Db::last_error() const {
   return db_ ? sqlite3_errmsg(db_) : "no database";
 }

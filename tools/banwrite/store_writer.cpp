@@ -2,8 +2,17 @@
 
 namespace spamflow::banwrite {
 
-StoreWriter::StoreWriter(BanStore store)
-    : store_(std::move(store)), open_(std::make_unique<Chunk>()), thread_([this] { run(); }) {}
+StoreWriter::StoreWriter(BanStore store, const std::string &path)
+    : store_(std::move(store)), open_(std::make_unique<Chunk>()) {
+  if (!path.empty() && path != ":memory:")
+    if (auto db = Db::open(path)) checkpoint_db_.emplace(std::move(*db));
+  if (checkpoint_db_) {
+    // Replaces SQLite's automatic checkpoints on the writer's connection.
+    store_.db().set_wal_hook(&StoreWriter::on_wal_commit, this);
+    checkpointer_ = std::thread([this] { run_checkpoints(); });
+  }
+  thread_ = std::thread([this] { run(); });
+}
 
 StoreWriter::~StoreWriter() {
   {
@@ -12,16 +21,51 @@ StoreWriter::~StoreWriter() {
   }
   work_ready_.notify_one();
   thread_.join();
+  checkpoint_wanted_.notify_one();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+// On the writer thread, after each commit: the WAL now holds `frames` pages.
+int StoreWriter::on_wal_commit(void *self, sqlite3 *, const char *, int frames) {
+  auto *w = static_cast<StoreWriter *>(self);
+  if (frames >= kCheckpointFrames) {
+    std::lock_guard lock(w->mutex_);
+    w->checkpoint_due_ = true;
+    w->checkpoint_wanted_.notify_one();
+  }
+  return 0; // SQLITE_OK
+}
+
+// PASSIVE: copies what it can without taking the write lock, so the writer
+// goes on committing; the WAL restarts from its beginning at the first
+// transaction after a checkpoint that copied everything. A failure (busy,
+// I/O) only leaves the WAL longer until the next attempt: the data is in it.
+void StoreWriter::run_checkpoints() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    checkpoint_wanted_.wait(lock, [this] { return checkpoint_due_ || stopping_; });
+    if (!checkpoint_due_) return;
+    checkpoint_due_ = false;
+    lock.unlock();
+    (void)checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+  }
 }
 
 StoredRecord &StoreWriter::record_slot() {
   Chunk &c = *open_;
-  if (c.used == c.records.size()) c.records.emplace_back();
+  if (c.used == c.records.size()) {
+    c.records.emplace_back();
+    c.texts.emplace_back();
+  }
   return c.records[c.used];
 }
 
 void StoreWriter::keep_record() {
-  ++open_->used;
+  Chunk &c = *open_;
+  prepare_row_text(c.records[c.used], c.texts[c.used]);
+  add_to_rollup(rollup_, c.records[c.used], c.texts[c.used]);
+  ++c.used;
 }
 
 void StoreWriter::add_ban_event(const BanEvent &event, std::int64_t now) {
@@ -37,6 +81,7 @@ std::unique_ptr<StoreWriter::Chunk> StoreWriter::take_free_chunk() {
 
 bool StoreWriter::submit(bool commit, std::uint64_t *number) {
   open_->commit = commit;
+  if (commit) std::swap(open_->rollup, rollup_); // the chunk's was flushed: empty
   open_->number = ++submitted_;
   if (number) *number = submitted_;
   std::unique_lock lock(mutex_);
@@ -98,12 +143,12 @@ void StoreWriter::run() {
   }
 }
 
-Result<bool> StoreWriter::write(const Chunk &chunk) {
+Result<bool> StoreWriter::write(Chunk &chunk) {
   for (std::size_t i = 0; i < chunk.used; ++i)
-    if (auto ok = store_.store_record(chunk.records[i]); !ok) return ok;
+    if (auto ok = store_.store_row(chunk.records[i], chunk.texts[i]); !ok) return ok;
   for (const auto &[event, now] : chunk.events)
     if (auto ok = store_.add_ban_event(event, now); !ok) return ok;
-  if (chunk.commit) return store_.commit();
+  if (chunk.commit) return store_.commit_with(chunk.rollup);
   return true;
 }
 

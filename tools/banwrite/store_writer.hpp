@@ -1,6 +1,7 @@
 // banwrite's database writes on a thread of their own. The reading thread
-// parses records and decides bans; SQLite's inserts, the rollups and the
-// commits (about half of banwrite's time) run beside it on the writer.
+// parses records, decides bans, prepares each row's texts and sums the
+// rollups; SQLite's inserts and commits (more than half of banwrite's
+// time) run beside it on the writer.
 //
 // Work goes over in chunks of records and ban events. The reading thread
 // fills the open chunk in place (its slots keep their strings' capacity
@@ -9,12 +10,18 @@
 // makes durable is every chunk submitted up to that one: an event may be
 // announced once committed_through() has reached the commit that follows
 // it.
+//
+// A third thread checkpoints the WAL through a connection of its own once
+// it holds kCheckpointFrames pages. SQLite's automatic checkpoint ran
+// inside a commit and stopped the writer while it copied and synced up to
+// 160 MB (more than a second on this machine's disk).
 #pragma once
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,14 +32,17 @@ namespace spamflow::banwrite {
 
 class StoreWriter {
 public:
-  explicit StoreWriter(BanStore store);
-  ~StoreWriter(); // finishes what was submitted, then stops the thread
+  // path: the store's file, for the checkpointing connection ("" or
+  // ":memory:": none).
+  StoreWriter(BanStore store, const std::string &path);
+  ~StoreWriter(); // finishes what was submitted, then stops the threads
   StoreWriter(const StoreWriter &) = delete;
   StoreWriter &operator=(const StoreWriter &) = delete;
 
   // The next record slot of the open chunk, to be filled by the caller; it
   // is stored only once keep_record() is called for it.
   StoredRecord &record_slot();
+  // Keeps the slot's record: prepares its row and counts it in the rollups.
   void keep_record();
   void add_ban_event(const BanEvent &event, std::int64_t now);
   // Records kept in the open chunk; a chunk is worth submitting at kChunk.
@@ -54,19 +64,25 @@ public:
 private:
   struct Chunk {
     std::vector<StoredRecord> records; // slots; the first `used` are kept
+    std::vector<RecordRowText> texts;  // one per slot
     std::size_t used = 0;
+    RollupBatch rollup; // a commit chunk's: the whole transaction's rollups
     std::vector<std::pair<BanEvent, std::int64_t>> events;
     bool commit = false;
     std::uint64_t number = 0;
   };
-  static constexpr std::size_t kMaxQueued = 8;
+  static constexpr std::size_t kMaxQueued = 32;  // 32k records: the reader goes on through a commit
+  static constexpr int kCheckpointFrames = 2000; // 32 MB of 16 KiB pages
 
   void run();
-  Result<bool> write(const Chunk &chunk);
+  void run_checkpoints();
+  static int on_wal_commit(void *self, sqlite3 *db, const char *name, int frames);
+  Result<bool> write(Chunk &chunk);
   std::unique_ptr<Chunk> take_free_chunk(); // with the lock held
 
   BanStore store_;
   std::unique_ptr<Chunk> open_;
+  RollupBatch rollup_; // of the records kept since the last commit chunk
   std::uint64_t submitted_ = 0;
 
   mutable std::mutex mutex_;
@@ -76,7 +92,10 @@ private:
   std::uint64_t written_ = 0, committed_ = 0, commits_ = 0;
   bool stopping_ = false;
   std::string error_;
-  std::thread thread_; // last: starts once the rest is built
+  std::optional<Db> checkpoint_db_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;
+  std::thread thread_, checkpointer_; // last: they start once the rest is built
 };
 
 } // namespace spamflow::banwrite

@@ -18,6 +18,15 @@
 
 namespace spamflow {
 
+// The texts a record's row binds besides its own fields: the client as
+// text and as address_key(), the network, the recipients as JSON.
+struct RecordRowText {
+  std::string ip, key, net, rcpts_json;
+};
+void prepare_row_text(const StoredRecord &r, RecordRowText &out);
+// Counts the record in the rollups (records without a time are not).
+void add_to_rollup(RollupBatch &rollup, const StoredRecord &r, const RecordRowText &text);
+
 struct BanStoreOptions {
   std::size_t batch_records = 50000; // large batches: fewer rewrites of index pages
   std::int64_t batch_ms = 1000;
@@ -46,9 +55,12 @@ public:
   // Queues one record in the open batch (opening one if needed); commits
   // when the batch is full or old enough.
   Result<bool> add_record(const StoredRecord &record);
-  // Writes one record in the open batch (opening one if needed), leaving
-  // the commit to the caller.
-  Result<bool> store_record(const StoredRecord &record);
+  // The parts of add_record() for a caller that prepares rows and sums
+  // rollups on another thread (banwrite's writer): store_row() writes one
+  // record with its prepared texts in the open batch (opening one if
+  // needed); commit_with() writes the batch's rollups and commits.
+  Result<bool> store_row(const StoredRecord &record, const RecordRowText &text);
+  Result<bool> commit_with(RollupBatch &rollup);
   // Writes a ban event (bans row and ban_history) inside the open batch.
   // Call commit() before announcing it, so what was announced is stored.
   Result<bool> add_ban_event(const BanEvent &event, std::int64_t now);
@@ -82,14 +94,14 @@ private:
   Result<bool> migrate();
   Result<bool> prepare_statements();
   Result<bool> ensure_batch();
-  Result<bool> insert_record(const StoredRecord &r);
+  Result<bool> insert_row(const StoredRecord &r, const RecordRowText &t);
 
   Db db_;
   BanStoreOptions opt_;
   Statement insert_message_;
   Statement insert_ban_, end_ban_, insert_history_;
-  RollupBatch rollup_;                                // the open batch's share of the rollup tables
-  std::string ip_text_, key_, net_text_, rcpts_json_; // of the record being inserted
+  RollupBatch rollup_;     // add_record()'s share of the rollup tables
+  RecordRowText row_text_; // of the record add_record() inserts
   std::size_t batch_count_ = 0;
   std::chrono::steady_clock::time_point batch_start_;
   std::uint64_t commits_ = 0;

@@ -92,6 +92,11 @@ public:
   void rollback();       // best effort
   bool in_transaction() const;
 
+  // fn(arg, db, "main", frames) runs after each commit with the WAL's
+  // length in pages; it replaces SQLite's automatic checkpoint.
+  using WalHook = int (*)(void *arg, sqlite3 *db, const char *name, int frames);
+  void set_wal_hook(WalHook fn, void *arg);
+
   int user_version();
   std::int64_t last_insert_rowid() const;
   const std::string &path() const { return path_; }
