@@ -151,36 +151,45 @@ Result<bool> RollupBatch::flush(Db &db) {
   auto client = db.prepare(kUpsertClient);
   if (!hour || !reason || !client)
     return make_error(!hour ? hour.error() : !reason ? reason.error() : client.error());
+  // Every parameter is bound before each run (run_rebound), text by
+  // reference: the maps hold it until they are cleared below.
   for (const auto &[k, v] : hours_) {
-    hour->bind(1, k.hour).bind(2, k.utc_offset).bind(3, k.host);
-    hour->bind(4, k.kind).bind(5, k.verdict).bind(6, v.first).bind(7, v.second);
-    if (auto ok = hour->run(); !ok) return ok;
+    hour->bind(1, k.hour).bind(2, k.utc_offset).bind_ref(3, k.host);
+    hour->bind_ref(4, k.kind).bind_ref(5, k.verdict).bind(6, v.first).bind(7, v.second);
+    if (auto ok = hour->run_rebound(); !ok) return ok;
   }
   for (const auto &[k, n] : reasons_)
-    if (auto ok = reason->bind(1, k.hour).bind(2, k.name).bind(3, n).run(); !ok) return ok;
-  // In key order: each upsert finds its B-tree path where the last one
-  // left it, in pages already in the cache.
-  std::vector<const std::pair<const std::string, Client> *> order;
-  order.reserve(clients_.size());
-  for (const auto &kv : clients_)
-    order.push_back(&kv);
-  std::sort(order.begin(), order.end(), [](auto *a, auto *b) { return a->first < b->first; });
-  for (const auto *kv : order) {
+    if (auto ok = reason->bind(1, k.hour).bind_ref(2, k.name).bind(3, n).run_rebound(); !ok)
+      return ok;
+  if (client_order_.size() != clients_.size()) sort_clients();
+  for (const ClientEntry *kv : client_order_) {
     const std::string &ip = kv->first;
     const Client &c = kv->second;
-    client->bind(1, ip).bind(2, c.name).bind(3, c.net).bind(4, c.first);
+    client->bind_ref(1, ip).bind_ref(2, c.name).bind_ref(3, c.net).bind(4, c.first);
     int col = 5;
     for (std::int64_t n : c.counts)
       client->bind(col++, n);
     for (std::int64_t n : c.spam_dow)
       client->bind(col++, n);
     client->bind(col, c.last);
-    if (auto ok = client->run(); !ok) return ok;
+    if (auto ok = client->run_rebound(); !ok) return ok;
   }
   hours_.clear();
   reasons_.clear();
   clients_.clear();
+  client_order_.clear();
   return true;
+}
+
+// In key order, each upsert finds its B-tree path next to the last one's,
+// in pages already in the cache.
+void RollupBatch::sort_clients() {
+  client_order_.clear();
+  client_order_.reserve(clients_.size());
+  for (const ClientEntry &kv : clients_)
+    client_order_.push_back(&kv);
+  std::sort(client_order_.begin(), client_order_.end(),
+            [](const ClientEntry *a, const ClientEntry *b) { return a->first < b->first; });
 }
 
 Result<bool> fill_rollups_from_messages(Db &db) {

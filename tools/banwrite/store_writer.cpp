@@ -81,7 +81,10 @@ std::unique_ptr<StoreWriter::Chunk> StoreWriter::take_free_chunk() {
 
 bool StoreWriter::submit(bool commit, std::uint64_t *number) {
   open_->commit = commit;
-  if (commit) std::swap(open_->rollup, rollup_); // the chunk's was flushed: empty
+  if (commit) {
+    rollup_.sort_clients();            // here, not on the busier writer
+    std::swap(open_->rollup, rollup_); // the chunk's was flushed: empty
+  }
   open_->number = ++submitted_;
   if (number) *number = submitted_;
   std::unique_lock lock(mutex_);

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "spamflow/db.hpp"
 #include "spamflow/stored_record.hpp"
@@ -56,6 +57,9 @@ public:
   bool empty() const { return hours_.empty(); }
   // Upserts the batch into the rollup tables and clears it.
   Result<bool> flush(Db &db);
+  // Puts the clients in the order flush() writes them, ahead of it (on
+  // another thread than the flush's, say); adding more undoes it.
+  void sort_clients();
 
 private:
   struct Client {
@@ -103,6 +107,8 @@ private:
   std::unordered_map<HourKey, std::pair<std::int64_t, std::int64_t>, ViewHash, ViewEq> hours_;
   std::unordered_map<ReasonKey, std::int64_t, ViewHash, ViewEq> reasons_;
   std::unordered_map<std::string, Client, ViewHash, ViewEq> clients_;
+  using ClientEntry = std::pair<const std::string, Client>;
+  std::vector<const ClientEntry *> client_order_; // sort_clients()
 };
 
 // Rebuilds the rollups from every row of `messages` (migration to v2).
