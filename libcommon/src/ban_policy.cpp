@@ -72,8 +72,8 @@ const ActiveBan *BanPolicy::covering_ban(const IpAddress &addr) const {
   const auto &lengths = ban_lengths_[addr.is_v4() ? 0 : 1];
   for (int len = addr.max_prefix(); len >= widest; --len) {
     if (lengths[static_cast<std::size_t>(len)] == 0) continue; // no ban of that length
-    auto it = active_.find(net_of(addr, len));
-    if (it != active_.end()) return &it->second;
+    IpNetwork net = net_of(addr, len);
+    if (active_nets_.contains(net)) return &active_.find(net)->second;
   }
   return nullptr;
 }
@@ -211,7 +211,7 @@ void BanPolicy::consider_network(const IpNetwork &net, const IpAddress &host, bo
   // else when the set has doubled (so a banned network's set stays bounded
   // at amortised O(1) a record; pruning each time cost 12% of banwrite).
   auto min_addresses = static_cast<std::size_t>(std::max(opt_.network_min_addresses, 1));
-  bool may_ban = ns.spammers.size() >= min_addresses && !active_.contains(net);
+  bool may_ban = ns.spammers.size() >= min_addresses && !active_nets_.contains(net);
   if (may_ban) {
     const ActiveBan *wider = covering_ban(net.network_address());
     may_ban = !(wider && wider->network.supernet_of(net));
@@ -284,7 +284,7 @@ const ActiveBan *BanPolicy::add(ActiveBan ban, std::vector<BanEvent> &out) {
   ban.offence = ++n;
   if (ban.until <= ban.start) ban.until = ban.start + duration_for(ban.offence);
   by_until_.insert({ban.until, ban.network});
-  count_length(ban.network, 1);
+  index_ban(ban.network, 1);
   auto [it, inserted] = active_.emplace(ban.network, std::move(ban));
   emit(it->second, BanEvent::Action::kAdd, out);
   return &it->second;
@@ -322,7 +322,7 @@ bool BanPolicy::remove_ban(const IpNetwork &net, std::int64_t now, std::vector<B
   ActiveBan ban = std::move(it->second);
   active_.erase(it);
   by_until_.erase({ban.until, net});
-  count_length(net, -1);
+  index_ban(net, -1);
   ban.until = std::min(ban.until, now);
   emit(ban, BanEvent::Action::kRemove, out);
   return true;
@@ -342,13 +342,17 @@ void BanPolicy::restore_ban(ActiveBan ban) {
   int &n = offences_[ban.network];
   n = std::max(n, ban.offence);
   by_until_.insert({ban.until, ban.network});
-  count_length(ban.network, 1);
+  index_ban(ban.network, 1);
   active_.emplace(ban.network, std::move(ban));
 }
 
-void BanPolicy::count_length(const IpNetwork &net, int delta) {
+void BanPolicy::index_ban(const IpNetwork &net, int delta) {
   auto &lengths = ban_lengths_[net.is_v4() ? 0 : 1];
   lengths[static_cast<std::size_t>(net.prefix_len())] += delta;
+  if (delta > 0)
+    active_nets_.insert(net);
+  else
+    active_nets_.erase(net);
 }
 
 void BanPolicy::add_ban(const IpNetwork &net, std::int64_t start, std::int64_t duration_s,

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <vector>
 
 #include "spamflow/ban_store.hpp"
 #include "spamflow/report_query.hpp"
@@ -107,4 +109,47 @@ TEST_CASE("rollup: migration from schema 1 fills the rollups from messages", "[b
   CHECK(report_text(store.db(), true) == expected);
   for (const char *suffix : {"", "-wal", "-shm"})
     std::filesystem::remove(path + suffix);
+}
+
+namespace {
+
+// The plain way: find each string, then the name's end in it.
+std::vector<std::string> reason_names_by_find(std::string_view json) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while ((i = json.find('"', i)) != std::string_view::npos) {
+    std::size_t end = i + 1;
+    while (end < json.size() && json[end] != '"')
+      end += json[end] == '\\' ? 2 : 1;
+    std::string_view s = json.substr(i + 1, std::min(end, json.size()) - i - 1);
+    out.emplace_back(s.substr(0, s.find_first_of(":=")));
+    i = end + 1;
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("rollup: reason names as the plain find-based scan reads them", "[banstore]") {
+  auto names = [](std::string_view json) {
+    std::vector<std::string> out;
+    each_reason_name(json, [&](std::string_view n) { out.emplace_back(n); });
+    return out;
+  };
+  CHECK(names(R"(["dnsbl:zen.example","no_ptr","score=4.5"])") ==
+        std::vector<std::string>{"dnsbl", "no_ptr", "score"});
+  CHECK(names("[]").empty());
+  CHECK(names(R"(["a\"b:c","x"])") == std::vector<std::string>{"a\\\"b", "x"});
+  CHECK(names(R"(["cut short)") == std::vector<std::string>{"cut short"});
+  // Random texts over the bytes that matter, including cut-short strings
+  // and trailing backslashes.
+  std::mt19937 rng(7);
+  const char alphabet[] = "\"\\:=ab,[]";
+  for (int round = 0; round < 200000; ++round) {
+    std::string json(rng() % 24, ' ');
+    for (char &c : json)
+      c = alphabet[rng() % (sizeof alphabet - 1)];
+    INFO(json);
+    REQUIRE(names(json) == reason_names_by_find(json));
+  }
 }

@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "spamflow/cidr.hpp"
@@ -180,13 +181,17 @@ private:
   void drop_covered(const IpNetwork &wider, std::int64_t now, std::vector<BanEvent> &out);
   std::vector<IpNetwork> carve(const IpNetwork &net) const;
   void sweep(std::int64_t now);
-  void count_length(const IpNetwork &net, int delta);
+  // Counts a ban in or out of ban_lengths_ and active_nets_.
+  void index_ban(const IpNetwork &net, int delta);
 
   BanPolicyOptions opt_;
   std::vector<IpNetwork> allow_; // collapsed, sorted
   std::unordered_map<IpAddress, AddressState> addresses_;
   std::unordered_map<IpNetwork, NetState> networks_;
   std::map<IpNetwork, ActiveBan> active_;
+  // active_'s keys again, hashed: covering_ban() asks for every record
+  // (the ordered map's finds were 1.5% of banwrite).
+  std::unordered_set<IpNetwork> active_nets_;
   std::set<std::pair<std::int64_t, IpNetwork>> by_until_;
   std::unordered_map<IpNetwork, int> offences_;
   // Active bans per prefix length, so covering_ban() looks up only the

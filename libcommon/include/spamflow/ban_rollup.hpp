@@ -33,14 +33,23 @@ extern const char *const kRollupSchemaSql;
 // Calls f(name) for each reason of spamclass's "reasons" JSON array: each
 // string up to its first ':' or '='.
 template <class F> void each_reason_name(std::string_view json, F &&f) {
+  // One pass over the bytes (a find per string and per name was 0.9% of
+  // banwrite). An escaped quote does not end a string; a string cut short
+  // ends with the text.
+  const std::size_t n = json.size();
   std::size_t i = 0;
-  while ((i = json.find('"', i)) != std::string_view::npos) {
-    std::size_t end = i + 1;
-    while (end < json.size() && json[end] != '"')
-      end += json[end] == '\\' ? 2 : 1;
-    std::string_view s = json.substr(i + 1, std::min(end, json.size()) - i - 1);
-    f(s.substr(0, s.find_first_of(":=")));
-    i = end + 1;
+  while (i < n) {
+    if (json[i++] != '"') continue;
+    const std::size_t start = i;
+    std::size_t cut = std::string_view::npos;
+    for (bool escaped = false; i < n; ++i) {
+      const char c = json[i];
+      if (c == '"' && !escaped) break;
+      if (cut == std::string_view::npos && (c == ':' || c == '=')) cut = i;
+      escaped = !escaped && c == '\\';
+    }
+    f(json.substr(start, std::min(cut, i) - start));
+    ++i; // the closing quote
   }
 }
 
