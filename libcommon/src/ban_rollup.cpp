@@ -145,6 +145,19 @@ void RollupBatch::add(const StoredRecord &r) {
 }
 
 Result<bool> RollupBatch::flush(Db &db) {
+  auto ok = write(db);
+  if (ok) clear();
+  return ok;
+}
+
+void RollupBatch::clear() {
+  hours_.clear();
+  reasons_.clear();
+  clients_.clear();
+  client_order_.clear();
+}
+
+Result<bool> RollupBatch::write(Db &db) {
   if (hours_.empty()) return true;
   auto hour = db.prepare(kUpsertHour);
   auto reason = db.prepare(kUpsertReason);
@@ -152,7 +165,7 @@ Result<bool> RollupBatch::flush(Db &db) {
   if (!hour || !reason || !client)
     return make_error(!hour ? hour.error() : !reason ? reason.error() : client.error());
   // Every parameter is bound before each run (run_rebound), text by
-  // reference: the maps hold it until they are cleared below.
+  // reference: the maps hold it.
   for (const auto &[k, v] : hours_) {
     hour->bind(1, k.hour).bind(2, k.utc_offset).bind_ref(3, k.host);
     hour->bind_ref(4, k.kind).bind_ref(5, k.verdict).bind(6, v.first).bind(7, v.second);
@@ -174,10 +187,6 @@ Result<bool> RollupBatch::flush(Db &db) {
     client->bind(col, c.last);
     if (auto ok = client->run_rebound(); !ok) return ok;
   }
-  hours_.clear();
-  reasons_.clear();
-  clients_.clear();
-  client_order_.clear();
   return true;
 }
 

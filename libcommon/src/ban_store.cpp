@@ -270,7 +270,7 @@ Result<bool> BanStore::store_row(const StoredRecord &record, const RecordRowText
 
 Result<bool> BanStore::commit_with(RollupBatch &rollup) {
   if (!db_.in_transaction()) return true;
-  if (auto f = rollup.flush(db_); !f) return f;
+  if (auto f = rollup.write(db_); !f) return f;
   return commit();
 }
 

@@ -82,8 +82,9 @@ std::unique_ptr<StoreWriter::Chunk> StoreWriter::take_free_chunk() {
 bool StoreWriter::submit(bool commit, std::uint64_t *number) {
   open_->commit = commit;
   if (commit) {
-    rollup_.sort_clients();            // here, not on the busier writer
-    std::swap(open_->rollup, rollup_); // the chunk's was flushed: empty
+    rollup_.sort_clients(); // here, not on the busier writer
+    std::swap(open_->rollup, rollup_);
+    rollup_.clear(); // a past commit's, freed by the thread that made it
   }
   open_->number = ++submitted_;
   if (number) *number = submitted_;

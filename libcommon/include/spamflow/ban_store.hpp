@@ -58,7 +58,8 @@ public:
   // The parts of add_record() for a caller that prepares rows and sums
   // rollups on another thread (banwrite's writer): store_row() writes one
   // record with its prepared texts in the open batch (opening one if
-  // needed); commit_with() writes the batch's rollups and commits.
+  // needed); commit_with() writes the batch's rollups (leaving them to be
+  // cleared by the caller) and commits.
   Result<bool> store_row(const StoredRecord &record, const RecordRowText &text);
   Result<bool> commit_with(RollupBatch &rollup);
   // Writes a ban event (bans row and ban_history) inside the open batch.
