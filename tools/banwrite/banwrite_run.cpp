@@ -146,9 +146,10 @@ private:
     ++counters_.stored;
     if (record.verdict.empty()) ++counters_.unclassified;
     if (record.client) decide(reader, line, record);
-    if (writer_->open_records() < StoreWriter::kChunk) return kExOk;
+    // A batch ends by size or age at any record; a chunk goes over when full.
     bool due =
         batch_records_ >= opts_.store.batch_records || batch_age_ms() >= opts_.store.batch_ms;
+    if (!due && writer_->open_records() < StoreWriter::kChunk) return kExOk;
     return (due ? commit(false) : submit(false)) ? kExOk : kExIoErr;
   }
 
