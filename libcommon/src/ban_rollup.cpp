@@ -80,13 +80,13 @@ typename Map::mapped_type &find_or_add(Map &map, const View &key, Make make) {
 } // namespace
 
 std::size_t RollupBatch::ViewHash::operator()(const HourView &k) const {
-  std::hash<std::string_view> text;
+  TextHash text;
   std::size_t h = mix(static_cast<std::size_t>(k.hour), static_cast<std::size_t>(k.utc_offset));
   return mix(mix(mix(h, text(k.host)), text(k.kind)), text(k.verdict));
 }
 
 std::size_t RollupBatch::ViewHash::operator()(const ReasonView &k) const {
-  return mix(static_cast<std::size_t>(k.hour), std::hash<std::string_view>{}(k.name));
+  return mix(static_cast<std::size_t>(k.hour), TextHash{}(k.name));
 }
 
 void RollupBatch::add(const RollupInput &in) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "spamflow/db.hpp"
+#include "spamflow/key_hash.hpp"
 #include "spamflow/stored_record.hpp"
 
 namespace spamflow {
@@ -111,7 +112,7 @@ private:
     using is_transparent = void;
     std::size_t operator()(const HourView &k) const;
     std::size_t operator()(const ReasonView &k) const;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const { return TextHash{}(s); }
   };
   struct ViewEq {
     using is_transparent = void;
