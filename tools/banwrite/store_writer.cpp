@@ -83,8 +83,8 @@ bool StoreWriter::submit(bool commit, std::uint64_t *number) {
   open_->commit = commit;
   if (commit) {
     rollup_.sort_clients(); // here, not on the busier writer
-    std::swap(open_->rollup, rollup_);
-    rollup_.clear(); // a past commit's, freed by the thread that made it
+    open_->rollup = std::move(rollup_);
+    rollup_ = RollupBatch();
   }
   open_->number = ++submitted_;
   if (number) *number = submitted_;
@@ -93,9 +93,11 @@ bool StoreWriter::submit(bool commit, std::uint64_t *number) {
   if (!error_.empty()) return false;
   queue_.push_back(std::move(open_));
   open_ = take_free_chunk();
+  std::vector<RollupBatch> written;
+  written.swap(written_rollups_);
   lock.unlock();
   work_ready_.notify_one();
-  return true;
+  return true; // `written` is freed here, by the thread that allocated it
 }
 
 bool StoreWriter::drain() {
@@ -142,6 +144,7 @@ void StoreWriter::run() {
       committed_ = chunk->number;
       ++commits_;
     }
+    if (chunk->commit) written_rollups_.push_back(std::move(chunk->rollup));
     free_.push_back(std::move(chunk));
     work_done_.notify_all();
   }

@@ -89,6 +89,10 @@ private:
   std::condition_variable work_ready_, work_done_;
   std::deque<std::unique_ptr<Chunk>> queue_;
   std::vector<std::unique_ptr<Chunk>> free_;
+  // Rollups the writer has written, for the reading thread to free: their
+  // memory came from its malloc arena, and freeing it from another thread
+  // takes that arena's lock against it.
+  std::vector<RollupBatch> written_rollups_;
   std::uint64_t written_ = 0, committed_ = 0, commits_ = 0;
   bool stopping_ = false;
   std::string error_;
