@@ -1,4 +1,5 @@
 #include "spamflow/json_lines.hpp"
+#include "spamflow/line_io.hpp"
 
 #include <poll.h>
 #include <unistd.h>
@@ -74,6 +75,7 @@ JsonLineReader::JsonLineReader(int fd, std::string name, Diagnostics &diag,
     : fd_(fd), name_(std::move(name)), diag_(diag),
       max_line_bytes_(std::max<std::size_t>(max_line_bytes, 1)) {
   capacity_ = std::min(kInitialBuffer, max_line_bytes_ + 1);
+  widen_pipe(fd);
   // Zeroed, padding included: simdjson reads past the end of a line.
   buf_ = std::make_unique<char[]>(capacity_ + simdjson::SIMDJSON_PADDING);
 }

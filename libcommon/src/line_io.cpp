@@ -2,13 +2,26 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace spamflow {
 
+void widen_pipe(int fd) {
+#ifdef F_SETPIPE_SZ
+  constexpr int kPipeBytes = 1 << 20; // Linux's default pipe-max-size
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) (void)::fcntl(fd, F_SETPIPE_SZ, kPipeBytes);
+#else
+  (void)fd;
+#endif
+}
+
 LineReader::LineReader(int fd, std::size_t max_line) : fd_(fd), max_line_(max_line) {
   buf_.resize(std::max<std::size_t>(1 << 20, max_line * 2));
+  widen_pipe(fd);
 }
 
 bool LineReader::fill() {
@@ -112,6 +125,7 @@ bool LineReader::wait(int timeout_ms) {
 
 OutputBuffer::OutputBuffer(int fd, std::size_t flush_at) : fd_(fd), flush_at_(flush_at) {
   buf_.reserve(flush_at + 64 * 1024);
+  widen_pipe(fd);
 }
 
 OutputBuffer::~OutputBuffer() {

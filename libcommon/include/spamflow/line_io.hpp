@@ -9,6 +9,12 @@
 
 namespace spamflow {
 
+// Gives a pipe a 1 MiB buffer (a no-op for anything else, or where the
+// kernel refuses). With the default 64 KiB the stages of
+// logjoin | spamclass | banwrite took turns every hundred records or so;
+// the readers and OutputBuffer call it on their descriptors.
+void widen_pipe(int fd);
+
 class LineReader {
 public:
   // fd is not closed by the reader. Lines longer than max_line are cut to
