@@ -268,10 +268,10 @@ Result<bool> BanStore::store_row(const StoredRecord &record, const RecordRowText
   return true;
 }
 
-Result<bool> BanStore::commit_with(RollupBatch &rollup) {
-  if (!db_.in_transaction()) return true;
-  if (auto f = rollup.write(db_); !f) return f;
-  return commit();
+Result<bool> BanStore::store_rollups(RollupBatch &rollup) {
+  if (rollup.empty()) return true;
+  if (auto b = ensure_batch(); !b) return b;
+  return rollup.write(db_);
 }
 
 Result<bool> BanStore::add_record(const StoredRecord &record) {

@@ -79,9 +79,10 @@ std::unique_ptr<StoreWriter::Chunk> StoreWriter::take_free_chunk() {
   return c;
 }
 
-bool StoreWriter::submit(bool commit, std::uint64_t *number) {
-  open_->commit = commit;
-  if (commit) {
+bool StoreWriter::submit(Handover what, std::uint64_t *number) {
+  open_->commit = what == Handover::kCommit;
+  open_->has_rollup = what != Handover::kRecords;
+  if (open_->has_rollup) {
     rollup_.sort_clients(); // here, not on the busier writer
     open_->rollup = std::move(rollup_);
     rollup_ = RollupBatch();
@@ -144,7 +145,7 @@ void StoreWriter::run() {
       committed_ = chunk->number;
       ++commits_;
     }
-    if (chunk->commit) written_rollups_.push_back(std::move(chunk->rollup));
+    if (chunk->has_rollup) written_rollups_.push_back(std::move(chunk->rollup));
     free_.push_back(std::move(chunk));
     work_done_.notify_all();
   }
@@ -155,7 +156,9 @@ Result<bool> StoreWriter::write(Chunk &chunk) {
     if (auto ok = store_.store_row(chunk.records[i], chunk.texts[i]); !ok) return ok;
   for (const auto &[event, now] : chunk.events)
     if (auto ok = store_.add_ban_event(event, now); !ok) return ok;
-  if (chunk.commit) return store_.commit_with(chunk.rollup);
+  if (chunk.has_rollup)
+    if (auto ok = store_.store_rollups(chunk.rollup); !ok) return ok;
+  if (chunk.commit) return store_.commit();
   return true;
 }
 

@@ -49,10 +49,13 @@ public:
   std::size_t open_records() const { return open_->used; }
   static constexpr std::size_t kChunk = 1024;
 
+  // What a chunk hands over besides its records and events: the rollups
+  // summed since the last hand-over (written in the open transaction), or
+  // those and a commit after them.
+  enum class Handover { kRecords, kRollups, kCommit };
   // Hands the open chunk to the writer (blocking while kMaxQueued are
-  // waiting) and returns its number. With commit, the writer commits the
-  // transaction after it. False once the writer has failed.
-  bool submit(bool commit, std::uint64_t *number = nullptr);
+  // waiting) and returns its number. False once the writer has failed.
+  bool submit(Handover what, std::uint64_t *number = nullptr);
   // Waits until everything submitted is written; false if the writer failed.
   bool drain();
   // The number of the last chunk whose commit has completed (0: none).
@@ -66,7 +69,8 @@ private:
     std::vector<StoredRecord> records; // slots; the first `used` are kept
     std::vector<RecordRowText> texts;  // one per slot
     std::size_t used = 0;
-    RollupBatch rollup; // a commit chunk's: the whole transaction's rollups
+    bool has_rollup = false;
+    RollupBatch rollup; // the rollups since the last chunk that had them
     std::vector<std::pair<BanEvent, std::int64_t>> events;
     bool commit = false;
     std::uint64_t number = 0;
@@ -82,7 +86,7 @@ private:
 
   BanStore store_;
   std::unique_ptr<Chunk> open_;
-  RollupBatch rollup_; // of the records kept since the last commit chunk
+  RollupBatch rollup_; // of the records kept since the last hand-over
   std::uint64_t submitted_ = 0;
 
   mutable std::mutex mutex_;

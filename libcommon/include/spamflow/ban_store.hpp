@@ -28,7 +28,10 @@ void prepare_row_text(const StoredRecord &r, RecordRowText &out);
 void add_to_rollup(RollupBatch &rollup, const StoredRecord &r, const RecordRowText &text);
 
 struct BanStoreOptions {
-  std::size_t batch_records = 50000; // large batches: fewer rewrites of index pages
+  // Large batches: each commit writes every page it changed (the indexes'
+  // and rollups' hot pages in each one) to the WAL; at full speed the
+  // batch_ms bound comes first anyway.
+  std::size_t batch_records = 200000;
   std::int64_t batch_ms = 1000;
   int busy_timeout_ms = 5000;
 };
@@ -58,10 +61,10 @@ public:
   // The parts of add_record() for a caller that prepares rows and sums
   // rollups on another thread (banwrite's writer): store_row() writes one
   // record with its prepared texts in the open batch (opening one if
-  // needed); commit_with() writes the batch's rollups (leaving them to be
-  // cleared by the caller) and commits.
+  // needed); store_rollups() adds summed rollups in the open batch (leaving
+  // them to be cleared by the caller). Then commit().
   Result<bool> store_row(const StoredRecord &record, const RecordRowText &text);
-  Result<bool> commit_with(RollupBatch &rollup);
+  Result<bool> store_rollups(RollupBatch &rollup);
   // Writes a ban event (bans row and ban_history) inside the open batch.
   // Call commit() before announcing it, so what was announced is stored.
   Result<bool> add_ban_event(const BanEvent &event, std::int64_t now);
