@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # banwrite's database as the stream leaves it: every record stored and the
 # WAL folded back into the file at exit (a copy of the file alone is
-# complete), a locked database refused with a clear error and EX_IOERR, an
-# unwritable path with EX_CANTCREAT; records spread over many commits and
-# checkpoints arrive whole.
+# complete), a locked database refused with a clear error and EX_IOERR, a
+# writer that fails in mid-stream stops the reader with its error, an
+# unwritable path gives EX_CANTCREAT; records spread over many commits
+# arrive whole.
 # Usage: banwrite_store.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -67,7 +68,29 @@ grep -q 'database is locked' "$tmp/err" || fail "locked database: $(cat "$tmp/er
 [ "$(wc -l < "$tmp/err")" -le 2 ] || fail "locked database: more than a line or two: $(cat "$tmp/err")"
 [ ! -s "$tmp/out" ] || fail "events announced without a commit: $(head -3 "$tmp/out")"
 
-# 3. A path that cannot be created.
+# 3. The writer thread fails in mid-stream (another process drops the
+# messages table while the input pauses): the reader stops with the
+# writer's error and EX_IOERR, and the records committed before stay.
+rm -f "$tmp"/c.db*
+{
+  head -n 2000 "$tmp/records.jsonl"
+  for _ in $(seq 100); do [ -e "$tmp/dropped" ] && break; sleep 0.1; done
+  tail -n +2001 "$tmp/records.jsonl"
+} | "$bw" --db "$tmp/c.db" > /dev/null 2> "$tmp/err" &
+bw_pid=$!
+for _ in $(seq 100); do
+  [ "$(sqlite3 "$tmp/c.db" 'SELECT count(*) FROM messages' 2> /dev/null)" = 2000 ] && break
+  sleep 0.1
+done
+sqlite3 "$tmp/c.db" "DROP VIEW recipients; DROP TABLE messages" || fail "could not drop the table"
+touch "$tmp/dropped"
+rc=0
+wait "$bw_pid" || rc=$?
+[ "$rc" = 74 ] || fail "failing writer: exit $rc, want 74: $(cat "$tmp/err")"
+grep -q 'messages' "$tmp/err" || fail "failing writer: the error does not say what failed: $(cat "$tmp/err")"
+[ "$(wc -l < "$tmp/err")" -le 2 ] || fail "failing writer: more than a line or two: $(cat "$tmp/err")"
+
+# 4. A path that cannot be created.
 rc=0
 "$bw" --db "$tmp/no/such/dir/x.db" "$tmp/records.jsonl" > /dev/null 2> "$tmp/err" || rc=$?
 [ "$rc" = 73 ] || fail "unwritable path: exit $rc, want 73"
