@@ -190,8 +190,6 @@ Result<bool> RollupBatch::write(Db &db) {
   return true;
 }
 
-// In key order, each upsert finds its B-tree path next to the last one's,
-// in pages already in the cache.
 void RollupBatch::sort_clients() {
   client_order_.clear();
   client_order_.reserve(clients_.size());

@@ -64,7 +64,6 @@ StoredRecord &StoreWriter::record_slot() {
 void StoreWriter::keep_record() {
   Chunk &c = *open_;
   prepare_row_text(c.records[c.used], c.texts[c.used]);
-  add_to_rollup(rollup_, c.records[c.used], c.texts[c.used]);
   ++c.used;
 }
 
@@ -81,12 +80,7 @@ std::unique_ptr<StoreWriter::Chunk> StoreWriter::take_free_chunk() {
 
 bool StoreWriter::submit(Handover what, std::uint64_t *number) {
   open_->commit = what == Handover::kCommit;
-  open_->has_rollup = what != Handover::kRecords;
-  if (open_->has_rollup) {
-    rollup_.sort_clients(); // here, not on the busier writer
-    open_->rollup = std::move(rollup_);
-    rollup_ = RollupBatch();
-  }
+  open_->write_rollups = what != Handover::kRecords;
   open_->number = ++submitted_;
   if (number) *number = submitted_;
   std::unique_lock lock(mutex_);
@@ -94,11 +88,9 @@ bool StoreWriter::submit(Handover what, std::uint64_t *number) {
   if (!error_.empty()) return false;
   queue_.push_back(std::move(open_));
   open_ = take_free_chunk();
-  std::vector<RollupBatch> written;
-  written.swap(written_rollups_);
   lock.unlock();
   work_ready_.notify_one();
-  return true; // `written` is freed here, by the thread that allocated it
+  return true;
 }
 
 bool StoreWriter::drain() {
@@ -145,19 +137,22 @@ void StoreWriter::run() {
       committed_ = chunk->number;
       ++commits_;
     }
-    if (chunk->has_rollup) written_rollups_.push_back(std::move(chunk->rollup));
     free_.push_back(std::move(chunk));
     work_done_.notify_all();
   }
 }
 
 Result<bool> StoreWriter::write(Chunk &chunk) {
-  for (std::size_t i = 0; i < chunk.used; ++i)
+  for (std::size_t i = 0; i < chunk.used; ++i) {
     if (auto ok = store_.store_row(chunk.records[i], chunk.texts[i]); !ok) return ok;
+    add_to_rollup(rollup_, chunk.records[i], chunk.texts[i]);
+  }
   for (const auto &[event, now] : chunk.events)
     if (auto ok = store_.add_ban_event(event, now); !ok) return ok;
-  if (chunk.has_rollup)
-    if (auto ok = store_.store_rollups(chunk.rollup); !ok) return ok;
+  if (chunk.write_rollups) {
+    if (auto ok = store_.store_rollups(rollup_); !ok) return ok;
+    rollup_.clear();
+  }
   if (chunk.commit) return store_.commit();
   return true;
 }

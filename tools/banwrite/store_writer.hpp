@@ -1,7 +1,7 @@
 // banwrite's database writes on a thread of their own. The reading thread
-// parses records, decides bans, prepares each row's texts and sums the
-// rollups; SQLite's inserts and commits (more than half of banwrite's
-// time) run beside it on the writer.
+// parses records, decides bans and prepares each row's texts; the writer
+// inserts them, sums and upserts the rollups, and commits (about half of
+// banwrite's time, with the rollups).
 //
 // Work goes over in chunks of records and ban events. The reading thread
 // fills the open chunk in place (its slots keep their strings' capacity
@@ -42,7 +42,7 @@ public:
   // The next record slot of the open chunk, to be filled by the caller; it
   // is stored only once keep_record() is called for it.
   StoredRecord &record_slot();
-  // Keeps the slot's record: prepares its row and counts it in the rollups.
+  // Keeps the slot's record and prepares its row's texts.
   void keep_record();
   void add_ban_event(const BanEvent &event, std::int64_t now);
   // Records kept in the open chunk; a chunk is worth submitting at kChunk.
@@ -69,8 +69,7 @@ private:
     std::vector<StoredRecord> records; // slots; the first `used` are kept
     std::vector<RecordRowText> texts;  // one per slot
     std::size_t used = 0;
-    bool has_rollup = false;
-    RollupBatch rollup; // the rollups since the last chunk that had them
+    bool write_rollups = false; // the rollups summed so far, after the records
     std::vector<std::pair<BanEvent, std::int64_t>> events;
     bool commit = false;
     std::uint64_t number = 0;
@@ -86,17 +85,13 @@ private:
 
   BanStore store_;
   std::unique_ptr<Chunk> open_;
-  RollupBatch rollup_; // of the records kept since the last hand-over
   std::uint64_t submitted_ = 0;
+  RollupBatch rollup_; // the writer's: records written since the last upsert
 
   mutable std::mutex mutex_;
   std::condition_variable work_ready_, work_done_;
   std::deque<std::unique_ptr<Chunk>> queue_;
   std::vector<std::unique_ptr<Chunk>> free_;
-  // Rollups the writer has written, for the reading thread to free: their
-  // memory came from its malloc arena, and freeing it from another thread
-  // takes that arena's lock against it.
-  std::vector<RollupBatch> written_rollups_;
   std::uint64_t written_ = 0, committed_ = 0, commits_ = 0;
   bool stopping_ = false;
   std::string error_;

@@ -67,17 +67,16 @@ public:
   bool empty() const { return hours_.empty(); }
   // Upserts the batch into the rollup tables and clears it.
   Result<bool> flush(Db &db);
-  // flush() in two: upserts (sorting the clients first if they are not)…
+  // flush() in two: upserts (BanStore::store_rollups)…
   Result<bool> write(Db &db);
-  // … and empties the batch. banwrite's writer thread writes; the reading
-  // thread, which allocated the entries, clears: freeing memory of another
-  // thread's malloc arena takes that arena's lock, against its owner.
+  // … and empties the batch.
   void clear();
-  // Puts the clients in the order flush() writes them, ahead of it (on
-  // another thread than the flush's, say); adding more undoes it.
-  void sort_clients();
 
 private:
+  // Puts the clients in key order: each upsert then finds its B-tree path
+  // next to the last one's, in pages already in the cache.
+  void sort_clients();
+
   struct Client {
     std::string name, net;
     std::int64_t first = 0, last = 0;
