@@ -123,7 +123,7 @@ private:
   std::unordered_map<ReasonKey, std::int64_t, ViewHash, ViewEq> reasons_;
   std::unordered_map<std::string, Client, ViewHash, ViewEq> clients_;
   using ClientEntry = std::pair<const std::string, Client>;
-  std::vector<const ClientEntry *> client_order_; // sort_clients()
+  std::vector<std::pair<std::uint64_t, const ClientEntry *>> client_order_; // sort_clients()
 };
 
 // Rebuilds the rollups from every row of `messages` (migration to v2).
