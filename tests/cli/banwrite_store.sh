@@ -47,6 +47,16 @@ for q in "SELECT count(*), sum(first), sum(length(rcpts)) FROM messages" \
   [ "$(sqlite3 "$tmp/a.db" "$q")" = "$(sqlite3 "$tmp/b.db" "$q")" ] || fail "batches of 97 differ from one: $q"
 done
 
+# The rollups agree with the rows they sum, whichever thread summed them.
+for d in a b; do
+  q() { sqlite3 "$tmp/$d.db" "$1"; }
+  [ "$(q 'SELECT sum(records) FROM rollup_hour')" = "$(q 'SELECT count(*) FROM messages WHERE first IS NOT NULL')" ] ||
+    fail "$d.db: rollup_hour does not count every record with a time"
+  [ "$(q 'SELECT sum(records), sum(spam), count(*) FROM rollup_client')" = \
+    "$(q "SELECT count(*), sum(verdict = 'spam'), count(DISTINCT client_ip) FROM messages WHERE first IS NOT NULL AND client_ip IS NOT NULL")" ] ||
+    fail "$d.db: rollup_client does not sum the records with a client"
+done
+
 # 2. A database another process holds the write lock of: a clear error
 # after the busy timeout, EX_IOERR, nothing announced.
 python3 - "$tmp/b.db" > "$tmp/holder" <<'EOF' &
