@@ -235,12 +235,6 @@ Result<bool> BanStore::commit() {
   return c;
 }
 
-std::int64_t BanStore::batch_age_ms() const {
-  if (!db_.in_transaction()) return 0;
-  auto age = std::chrono::steady_clock::now() - batch_start_;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
-}
-
 void prepare_row_text(const StoredRecord &r, RecordRowText &out) {
   out.ip.clear();
   out.key.clear();

@@ -128,15 +128,14 @@ void StoreWriter::run() {
     lock.unlock();
     Result<bool> ok = failed ? Result<bool>(true) : write(*chunk);
     bool committed = ok && !failed && chunk->commit;
+    std::uint64_t commits = store_.commits(); // a commit with nothing open is none
     chunk->used = 0;
     chunk->events.clear();
     lock.lock();
     if (!ok && error_.empty()) error_ = ok.error();
     written_ = chunk->number;
-    if (committed) {
-      committed_ = chunk->number;
-      ++commits_;
-    }
+    if (committed) committed_ = chunk->number;
+    commits_ = commits;
     free_.push_back(std::move(chunk));
     work_done_.notify_all();
   }

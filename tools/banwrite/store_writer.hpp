@@ -60,6 +60,7 @@ public:
   bool drain();
   // The number of the last chunk whose commit has completed (0: none).
   std::uint64_t committed_through() const;
+  // Transactions committed (BanStore::commits(), read on the writer).
   std::uint64_t commits() const;
   // The writer's first error ("" while it is fine).
   std::string error() const;

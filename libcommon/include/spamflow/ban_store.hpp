@@ -88,9 +88,6 @@ public:
                                                   std::int64_t since_time);
 
   std::uint64_t commits() const { return commits_; }
-  // Milliseconds since the open batch began; 0 when none is open.
-  std::int64_t batch_age_ms() const;
-  bool batch_open() const { return db_.in_transaction(); }
   Db &db() { return db_; }
 
 private:
