@@ -100,6 +100,16 @@ CREATE VIEW recipients(message_id, addr, status, dsn, mailer) AS
   FROM messages m, json_each(m.rcpts) r WHERE m.rcpts IS NOT NULL;
 )sql";
 
+// Version 5 keeps the index by client key for spam records only: its one
+// reader, report's ban effect, counts spam from a network before and after
+// a ban. Every record's random insert into it was a quarter of banwrite's
+// time on 1.35M records; spam is about a third of them.
+constexpr const char *kSchemaV5 = R"sql(
+DROP INDEX IF EXISTS messages_client;
+CREATE INDEX messages_spam_client ON messages(client_family, client_key, first)
+  WHERE verdict = 'spam';
+)sql";
+
 // migrate_step(db, v) takes the schema from version v to v + 1. Version 2
 // adds the rollup tables (ban_rollup.hpp); migrate() fills them from the
 // messages already there once every step has run.
@@ -111,8 +121,10 @@ Result<bool> migrate_step(Db &db, int from) {
     return db.exec(kRollupSchemaSql);
   case 2:
     return db.exec(kSchemaV3);
-  default:
+  case 3:
     return db.exec(kSchemaV4);
+  default:
+    return db.exec(kSchemaV5);
   }
 }
 

@@ -89,13 +89,9 @@ Result<std::vector<ReportBanMark>> ban_marks(Db &db, std::int64_t since, std::in
 
 namespace {
 
-struct BanWindowCounts {
-  std::int64_t records = 0, spam = 0;
-};
-
-// Records and spam from the addresses of `target` in [from, to), through the
-// (client_family, client_key, first) index.
-Result<BanWindowCounts> count_in_network(Statement &st, const IpNetwork &target, std::int64_t from,
+// Spam records from the addresses of `target` in [from, to), through the
+// partial index of spam by (client_family, client_key, first).
+Result<std::int64_t> spam_in_network(Statement &st, const IpNetwork &target, std::int64_t from,
                                          std::int64_t to) {
   std::string lo = address_key(target.network_address());
   std::string hi = address_key(target.broadcast_address());
@@ -103,15 +99,11 @@ Result<BanWindowCounts> count_in_network(Statement &st, const IpNetwork &target,
       .bind_blob(2, lo.data(), lo.size())
       .bind_blob(3, hi.data(), hi.size());
   st.bind(4, from).bind(5, to);
-  BanWindowCounts c;
-  if (st.step()) {
-    c.records = st.column_int(0);
-    c.spam = st.column_int(1);
-  }
+  std::int64_t spam = st.step() ? st.column_int(0) : 0;
   std::string err = st.error();
   st.reset();
   if (!err.empty()) return make_error(err);
-  return c;
+  return spam;
 }
 
 double per_day(std::int64_t n, std::int64_t seconds) {
@@ -136,7 +128,7 @@ Result<ReportTable> ban_effect_table(Db &db, std::int64_t since, std::int64_t un
   auto bans = db.prepare("SELECT time, target, reason, until FROM ban_history WHERE action='add'"
                          " AND time >= ?1 AND time < ?2 ORDER BY hits DESC, time, id LIMIT ?3");
   auto count = db.prepare(
-      "SELECT count(*), coalesce(sum(verdict='spam'),0) FROM messages WHERE"
+      "SELECT count(*) FROM messages WHERE verdict='spam' AND"
       " client_family=?1 AND client_key BETWEEN ?2 AND ?3 AND first >= ?4 AND first < ?5");
   auto last = db.query_int("SELECT coalesce(max(first),0) FROM messages");
   if (!bans || !count || !last)
@@ -150,13 +142,13 @@ Result<ReportTable> ban_effect_table(Db &db, std::int64_t since, std::int64_t un
     // at the last record stored.
     std::int64_t window = std::min<std::int64_t>(
         {7 * 86400, std::max<std::int64_t>(0, *last + 1 - at), ends > at ? ends - at : 7 * 86400});
-    auto before = count_in_network(*count, *target, at - window, at);
-    auto after = count_in_network(*count, *target, at, at + window);
+    auto before = spam_in_network(*count, *target, at - window, at);
+    auto after = spam_in_network(*count, *target, at, at + window);
     if (!before || !after) return make_error(!before ? before.error() : after.error());
-    double b = per_day(before->spam, window), a = per_day(after->spam, window);
+    double b = per_day(*before, window), a = per_day(*after, window);
     ReportCell change = b > 0 ? ReportCell((a - b) / b) : ReportCell();
     t.rows.push_back({target->to_string(), b, a, change,
-                      std::max<std::int64_t>(0, before->spam - after->spam),
+                      std::max<std::int64_t>(0, *before - *after),
                       report_time_text(at, nullptr), static_cast<double>(window) / 86400.0,
                       bans->column_text(2)});
   }

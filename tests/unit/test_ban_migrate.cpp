@@ -146,7 +146,7 @@ TEST_CASE("schema 4: a version 3 database keeps its recipients and clients as vi
   auto store = BanStore::open(path);
   REQUIRE(store.ok());
   Db &db = store->db();
-  CHECK(db.user_version() == 4);
+  CHECK(db.user_version() == BanStore::kSchemaVersion);
   CHECK(object_type(db, "recipients") == "view");
   CHECK(object_type(db, "clients") == "view");
   CHECK(object_type(db, "recipients_message").empty());
@@ -192,13 +192,13 @@ TEST_CASE("schema 4: a version 2 database goes through version 3 and loses its u
   auto store = BanStore::open(path);
   REQUIRE(store.ok());
   Db &db = store->db();
-  CHECK(db.user_version() == 4);
+  CHECK(db.user_version() == BanStore::kSchemaVersion);
   CHECK(rows(db, "SELECT name FROM sqlite_master WHERE type='index' AND"
                  " name IN ('messages_verdict','clients_key','recipients_message')")
             .empty());
   CHECK(rows(db, "SELECT name FROM sqlite_master WHERE type='index' AND"
-                 " name IN ('messages_time','messages_client') ORDER BY name") ==
-        std::vector<std::string>{"messages_client", "messages_time"});
+                 " name LIKE 'messages_%' ORDER BY name") ==
+        std::vector<std::string>{"messages_spam_client", "messages_time"});
   CHECK(rows(db, "SELECT ip || ' ' || last || ' ' || records FROM clients ORDER BY ip") ==
         std::vector<std::string>{"198.51.100.7 2500 2", "2001:db8::1 1500 1"});
   CHECK(store->count_rows("recipients").value() == 3);
@@ -223,4 +223,34 @@ TEST_CASE("schema 4: a migration that fails leaves the database as it was", "[ba
   CHECK(rows(db, "SELECT count(*) FROM recipients") == std::vector<std::string>{"3"});
   CHECK(rows(db, "SELECT count(*) FROM pragma_table_info('rollup_client') WHERE name='last'") ==
         std::vector<std::string>{"0"});
+}
+
+TEST_CASE("schema 5: the index by client key holds spam only, and ban effect's count uses it",
+          "[banstore][migrate]") {
+  TempDir dir;
+  std::string path = dir.file("v3.db");
+  make_old_database(path, 3);
+  auto store = BanStore::open(path);
+  REQUIRE(store.ok());
+  Db &db = store->db();
+  CHECK(object_type(db, "messages_client").empty());
+  CHECK(object_type(db, "messages_spam_client") == "index");
+  StoredRecord ham = record("198.51.100.7", 3000);
+  ham.verdict = "ham";
+  REQUIRE(store->add_record(record("198.51.100.7", 2900)));
+  REQUIRE(store->add_record(ham));
+  REQUIRE(store->commit());
+  // 198.51.100.7's spam from kOldData and the new one; neither ham record.
+  CHECK(rows(db, "SELECT count(*) FROM messages INDEXED BY messages_spam_client"
+                 " WHERE verdict='spam' AND client_family=4") == std::vector<std::string>{"2"});
+  CHECK(rows(db, "SELECT count(*) FROM messages WHERE verdict='spam' AND client_family=4") ==
+        std::vector<std::string>{"2"});
+  auto explain = db.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM messages WHERE"
+                            " verdict='spam' AND client_family=4 AND client_key BETWEEN"
+                            " x'c6336400' AND x'c63364ff' AND first >= 0 AND first < 5000")
+                     .value();
+  std::string plan;
+  while (explain.step())
+    plan += explain.column_text(3);
+  CHECK(plan.find("messages_spam_client") != std::string::npos);
 }
