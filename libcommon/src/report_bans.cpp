@@ -92,7 +92,7 @@ namespace {
 // Spam records from the addresses of `target` in [from, to), through the
 // partial index of spam by (client_family, client_key, first).
 Result<std::int64_t> spam_in_network(Statement &st, const IpNetwork &target, std::int64_t from,
-                                         std::int64_t to) {
+                                     std::int64_t to) {
   std::string lo = address_key(target.network_address());
   std::string hi = address_key(target.broadcast_address());
   st.bind(1, target.version())
@@ -148,9 +148,8 @@ Result<ReportTable> ban_effect_table(Db &db, std::int64_t since, std::int64_t un
     double b = per_day(*before, window), a = per_day(*after, window);
     ReportCell change = b > 0 ? ReportCell((a - b) / b) : ReportCell();
     t.rows.push_back({target->to_string(), b, a, change,
-                      std::max<std::int64_t>(0, *before - *after),
-                      report_time_text(at, nullptr), static_cast<double>(window) / 86400.0,
-                      bans->column_text(2)});
+                      std::max<std::int64_t>(0, *before - *after), report_time_text(at, nullptr),
+                      static_cast<double>(window) / 86400.0, bans->column_text(2)});
   }
   if (!bans->error().empty()) return make_error(bans->error());
   t.notes.push_back("Spam still seen after a ban is what reached the log anyway (a firewall ban "
