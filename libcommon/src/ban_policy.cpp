@@ -116,10 +116,11 @@ BanPolicy::AddressState &BanPolicy::state_for(const IpAddress &host, std::int64_
 }
 
 void BanPolicy::sweep(std::int64_t now) {
-  std::erase_if(addresses_,
-                [&](const auto &kv) { return kv.second.last_seen <= now - opt_.window_s; });
-  std::erase_if(networks_,
-                [&](const auto &kv) { return kv.second.last_seen <= now - opt_.window_s; });
+  auto stale = [&](const auto &, const auto &state) {
+    return state.last_seen <= now - opt_.window_s;
+  };
+  addresses_.erase_if(stale);
+  networks_.erase_if(stale);
   if (addresses_.size() < opt_.max_tracked) return;
   // Still full of live addresses: forget the older half.
   std::vector<std::int64_t> seen;
@@ -130,7 +131,7 @@ void BanPolicy::sweep(std::int64_t now) {
   std::nth_element(seen.begin(), mid, seen.end());
   std::int64_t cut = *mid;
   counters_.evicted +=
-      std::erase_if(addresses_, [&](const auto &kv) { return kv.second.last_seen <= cut; });
+      addresses_.erase_if([&](const auto &, const auto &state) { return state.last_seen <= cut; });
 }
 
 IpNetwork BanPolicy::network_for(const Observation &obs) const {

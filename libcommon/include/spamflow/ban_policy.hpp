@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "spamflow/cidr.hpp"
+#include "spamflow/dense_map.hpp"
 #include "spamflow/result.hpp"
 
 namespace spamflow {
@@ -186,8 +187,21 @@ private:
 
   BanPolicyOptions opt_;
   std::vector<IpNetwork> allow_; // collapsed, sorted
-  std::unordered_map<IpAddress, AddressState> addresses_;
-  std::unordered_map<IpNetwork, NetState> networks_;
+  // Hashes for the dense maps, inline: the policy hashes two keys a record.
+  struct AddressHash {
+    std::size_t operator()(const IpAddress &a) const {
+      auto v = a.value();
+      auto lo = static_cast<std::uint64_t>(v), hi = static_cast<std::uint64_t>(v >> 64);
+      return static_cast<std::size_t>((lo ^ (hi * 0xC2B2AE3D27D4EB4FULL)) + a.version());
+    }
+  };
+  struct NetworkHash {
+    std::size_t operator()(const IpNetwork &n) const {
+      return AddressHash{}(n.network_address()) * 131 + static_cast<std::size_t>(n.prefix_len());
+    }
+  };
+  DenseMap<IpAddress, AddressState, AddressHash> addresses_;
+  DenseMap<IpNetwork, NetState, NetworkHash> networks_;
   std::map<IpNetwork, ActiveBan> active_;
   // active_'s keys again, hashed: covering_ban() asks for every record
   // (the ordered map's finds were 1.5% of banwrite).
