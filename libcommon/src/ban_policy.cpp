@@ -73,7 +73,7 @@ const ActiveBan *BanPolicy::covering_ban(const IpAddress &addr) const {
   for (int len = addr.max_prefix(); len >= widest; --len) {
     if (lengths[static_cast<std::size_t>(len)] == 0) continue; // no ban of that length
     IpNetwork net = net_of(addr, len);
-    if (active_nets_.contains(net)) return &active_.find(net)->second;
+    if (const ActiveBan *const *ban = active_index_.find(net)) return *ban;
   }
   return nullptr;
 }
@@ -204,15 +204,12 @@ void BanPolicy::consider_network(const IpNetwork &net, const IpAddress &host, bo
                                  std::int64_t now, std::vector<BanEvent> &out) {
   NetState &ns = networks_[net];
   ns.last_seen = std::max(ns.last_seen, now);
-  if (spamming)
-    ns.spammers[host] = now;
-  else
-    ns.spammers.erase(host); // good mail took its evidence back
+  mark_spammer(ns, host, spamming, now);
   // Pruning walks every spammer: only when the count could decide a ban,
   // else when the set has doubled (so a banned network's set stays bounded
   // at amortised O(1) a record; pruning each time cost 12% of banwrite).
   auto min_addresses = static_cast<std::size_t>(std::max(opt_.network_min_addresses, 1));
-  bool may_ban = ns.spammers.size() >= min_addresses && !active_nets_.contains(net);
+  bool may_ban = ns.spammers.size() >= min_addresses && !active_index_.contains(net);
   if (may_ban) {
     const ActiveBan *wider = covering_ban(net.network_address());
     may_ban = !(wider && wider->network.supernet_of(net));
@@ -233,6 +230,20 @@ void BanPolicy::consider_network(const IpNetwork &net, const IpAddress &host, bo
   ++counters_.network_bans;
   drop_covered(net, now, out);
   consider_growth(net, now, out);
+}
+
+// Sets host's last spam time, or takes it out when good mail took its
+// evidence back.
+void BanPolicy::mark_spammer(NetState &ns, const IpAddress &host, bool spamming, std::int64_t now) {
+  auto it = std::lower_bound(ns.spammers.begin(), ns.spammers.end(), host,
+                             [](const auto &kv, const IpAddress &a) { return kv.first < a; });
+  bool there = it != ns.spammers.end() && it->first == host;
+  if (spamming && there)
+    it->second = now;
+  else if (spamming)
+    ns.spammers.emplace(it, host, now);
+  else if (there)
+    ns.spammers.erase(it);
 }
 
 void BanPolicy::consider_growth(const IpNetwork &banned, std::int64_t now,
@@ -285,8 +296,8 @@ const ActiveBan *BanPolicy::add(ActiveBan ban, std::vector<BanEvent> &out) {
   ban.offence = ++n;
   if (ban.until <= ban.start) ban.until = ban.start + duration_for(ban.offence);
   by_until_.insert({ban.until, ban.network});
-  index_ban(ban.network, 1);
   auto [it, inserted] = active_.emplace(ban.network, std::move(ban));
+  index_ban(it->first, &it->second);
   emit(it->second, BanEvent::Action::kAdd, out);
   return &it->second;
 }
@@ -321,9 +332,9 @@ bool BanPolicy::remove_ban(const IpNetwork &net, std::int64_t now, std::vector<B
   auto it = active_.find(net);
   if (it == active_.end()) return false;
   ActiveBan ban = std::move(it->second);
+  index_ban(net, nullptr);
   active_.erase(it);
   by_until_.erase({ban.until, net});
-  index_ban(net, -1);
   ban.until = std::min(ban.until, now);
   emit(ban, BanEvent::Action::kRemove, out);
   return true;
@@ -343,17 +354,17 @@ void BanPolicy::restore_ban(ActiveBan ban) {
   int &n = offences_[ban.network];
   n = std::max(n, ban.offence);
   by_until_.insert({ban.until, ban.network});
-  index_ban(ban.network, 1);
-  active_.emplace(ban.network, std::move(ban));
+  auto [it, inserted] = active_.emplace(ban.network, std::move(ban));
+  index_ban(it->first, &it->second);
 }
 
-void BanPolicy::index_ban(const IpNetwork &net, int delta) {
+void BanPolicy::index_ban(const IpNetwork &net, const ActiveBan *ban) {
   auto &lengths = ban_lengths_[net.is_v4() ? 0 : 1];
-  lengths[static_cast<std::size_t>(net.prefix_len())] += delta;
-  if (delta > 0)
-    active_nets_.insert(net);
+  lengths[static_cast<std::size_t>(net.prefix_len())] += ban ? 1 : -1;
+  if (ban)
+    active_index_[net] = ban;
   else
-    active_nets_.erase(net);
+    active_index_.erase(net);
 }
 
 void BanPolicy::add_ban(const IpNetwork &net, std::int64_t start, std::int64_t duration_s,

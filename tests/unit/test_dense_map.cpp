@@ -32,7 +32,7 @@ void check_same(Map &dense, const std::map<std::uint32_t, std::uint64_t> &model)
 
 } // namespace
 
-TEST_CASE("DenseMap agrees with std::map over random inserts, updates and sweeps", "[dense_map]") {
+TEST_CASE("DenseMap agrees with std::map over random inserts, updates, erases and sweeps", "[dense_map]") {
   std::mt19937 rng(12345);
   Map dense;
   std::map<std::uint32_t, std::uint64_t> model;
@@ -42,6 +42,9 @@ TEST_CASE("DenseMap agrees with std::map over random inserts, updates and sweeps
       std::uint32_t k = key(rng);
       dense[k] += k + 1;
       model[k] += k + 1;
+      std::uint32_t gone = key(rng);
+      REQUIRE(dense.erase(gone) == (model.erase(gone) == 1));
+      REQUIRE_FALSE(dense.contains(gone));
       std::uint32_t absent = 10000 + key(rng);
       REQUIRE(dense.find(absent) == nullptr);
       REQUIRE_FALSE(dense.contains(absent));
