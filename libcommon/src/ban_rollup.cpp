@@ -165,7 +165,8 @@ Result<bool> RollupBatch::write(Db &db) {
   if (!hour || !reason || !client)
     return make_error(!hour ? hour.error() : !reason ? reason.error() : client.error());
   // Every parameter is bound before each run (run_rebound), text by
-  // reference: the maps hold it.
+  // reference (the maps hold it), numbers only when they differ from the
+  // row before (a client's counts are mostly zeros).
   for (const auto &[k, v] : hours_) {
     hour->bind(1, k.hour).bind(2, k.utc_offset).bind_ref(3, k.host);
     hour->bind_ref(4, k.kind).bind_ref(5, k.verdict).bind(6, v.first).bind(7, v.second);
@@ -178,13 +179,13 @@ Result<bool> RollupBatch::write(Db &db) {
   for (const auto &[prefix, kv] : client_order_) {
     const std::string &ip = kv->first;
     const Client &c = kv->second;
-    client->bind_ref(1, ip).bind_ref(2, c.name).bind_ref(3, c.net).bind(4, c.first);
+    client->bind_ref(1, ip).bind_ref(2, c.name).bind_ref(3, c.net).bind_kept(4, c.first);
     int col = 5;
     for (std::int64_t n : c.counts)
-      client->bind(col++, n);
+      client->bind_kept(col++, n);
     for (std::int64_t n : c.spam_dow)
-      client->bind(col++, n);
-    client->bind(col, c.last);
+      client->bind_kept(col++, n);
+    client->bind_kept(col, c.last);
     if (auto ok = client->run_rebound(); !ok) return ok;
   }
   return true;

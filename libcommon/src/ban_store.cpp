@@ -290,37 +290,57 @@ Result<bool> BanStore::add_record(const StoredRecord &record) {
   return true;
 }
 
+namespace {
+
+// The words a record's kind and verdict nearly always are, as literals
+// that bind_kept_static can leave bound from one row to the next.
+std::string_view literal_word(std::string_view word) {
+  for (std::string_view w : {"message", "session", "spam", "suspect", "ham", "local"})
+    if (word == w) return w;
+  return {};
+}
+
+} // namespace
+
 Result<bool> BanStore::insert_row(const StoredRecord &r, const RecordRowText &t) {
-  std::string_view kind = r.kind.empty() ? std::string_view("message") : std::string_view(r.kind);
-  // Every parameter is bound on each run (run_rebound), text by reference:
-  // r and t outlive the run.
+  // Every parameter is bound on each run (run_rebound): text by reference,
+  // as r and t outlive the run; numbers, nulls and literals only when they
+  // differ from the row before.
   Statement &m = insert_message_;
-  auto text = [&m](int i, std::string_view s) { s.empty() ? m.bind_null(i) : m.bind_ref(i, s); };
-  auto number = [&m](int i, bool has, auto v) { has ? m.bind(i, v) : m.bind_null(i); };
-  m.bind_ref(1, kind);
+  auto text = [&m](int i, std::string_view s) {
+    s.empty() ? m.bind_kept_null(i) : m.bind_ref(i, s);
+  };
+  auto word = [&m](int i, std::string_view s) {
+    std::string_view w = literal_word(s);
+    s.empty() ? m.bind_kept_null(i) : w.empty() ? m.bind_ref(i, s) : m.bind_kept_static(i, w);
+  };
+  auto number = [&m](int i, bool has, std::int64_t v) {
+    has ? m.bind_kept(i, v) : m.bind_kept_null(i);
+  };
+  word(1, r.kind.empty() ? std::string_view("message") : std::string_view(r.kind));
   text(2, r.host);
   text(3, r.qid);
   number(4, r.pid >= 0, r.pid);
   number(5, r.has_time, r.first);
   number(6, r.has_time, r.last);
-  number(7, r.has_time, static_cast<std::int64_t>(r.utc_offset_s));
+  number(7, r.has_time, r.utc_offset_s);
   text(8, t.ip);
   number(9, r.client.has_value(), r.client ? r.client->version() : 0);
   if (r.client)
-    m.bind_blob(10, t.key.data(), t.key.size());
+    m.bind_blob_ref(10, t.key.data(), t.key.size());
   else
-    m.bind_null(10);
+    m.bind_kept_null(10);
   text(11, r.client_name);
   text(12, r.from);
   text(13, r.msgid);
   number(14, r.size >= 0, r.size);
   number(15, r.nrcpts >= 0, r.nrcpts);
-  text(16, r.verdict);
-  number(17, !r.verdict.empty(), r.score);
+  word(16, r.verdict);
+  r.verdict.empty() ? m.bind_kept_null(17) : m.bind(17, r.score);
   text(18, r.reasons_json);
   text(19, r.events_json);
   text(20, t.net);
-  m.bind(21, r.complete ? 1 : 0);
+  m.bind_kept(21, r.complete ? 1 : 0);
   text(22, t.rcpts_json);
   return m.run_rebound();
 }

@@ -5,7 +5,8 @@
 namespace spamflow {
 
 Statement::Statement(Statement &&other) noexcept
-    : stmt_(other.stmt_), db_(other.db_), error_(std::move(other.error_)) {
+    : stmt_(other.stmt_), db_(other.db_), error_(std::move(other.error_)),
+      kept_(std::move(other.kept_)) {
   other.stmt_ = nullptr;
 }
 
@@ -15,6 +16,7 @@ Statement &Statement::operator=(Statement &&other) noexcept {
     stmt_ = other.stmt_;
     db_ = other.db_;
     error_ = std::move(other.error_);
+    kept_ = std::move(other.kept_);
     other.stmt_ = nullptr;
   }
   return *this;
@@ -25,32 +27,77 @@ Statement::~Statement() {
 }
 
 Statement &Statement::bind(int index, std::string_view text) {
+  forget(index);
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
 
 Statement &Statement::bind(int index, std::int64_t value) {
+  forget(index);
   sqlite3_bind_int64(stmt_, index, value);
   return *this;
 }
 
 Statement &Statement::bind(int index, double value) {
+  forget(index);
   sqlite3_bind_double(stmt_, index, value);
   return *this;
 }
 
 Statement &Statement::bind_blob(int index, const void *data, std::size_t size) {
+  forget(index);
   sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_TRANSIENT);
   return *this;
 }
 
+Statement &Statement::bind_blob_ref(int index, const void *data, std::size_t size) {
+  forget(index);
+  sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_STATIC);
+  return *this;
+}
+
 Statement &Statement::bind_ref(int index, std::string_view text) {
+  forget(index);
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
   return *this;
 }
 
 Statement &Statement::bind_null(int index) {
+  forget(index);
   sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement::Kept *Statement::kept(int index) {
+  if (kept_.empty())
+    kept_.resize(static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt_)) + 1);
+  if (index < 1 || static_cast<std::size_t>(index) >= kept_.size()) return nullptr;
+  return &kept_[static_cast<std::size_t>(index)];
+}
+
+Statement &Statement::bind_kept(int index, std::int64_t value) {
+  Kept *k = kept(index);
+  if (k && k->kind == Kept::Kind::kInt && k->value == value) return *this;
+  sqlite3_bind_int64(stmt_, index, value);
+  if (k) *k = {Kept::Kind::kInt, value, nullptr};
+  return *this;
+}
+
+Statement &Statement::bind_kept_null(int index) {
+  Kept *k = kept(index);
+  if (k && k->kind == Kept::Kind::kNull) return *this;
+  sqlite3_bind_null(stmt_, index);
+  if (k) *k = {Kept::Kind::kNull, 0, nullptr};
+  return *this;
+}
+
+Statement &Statement::bind_kept_static(int index, std::string_view text) {
+  Kept *k = kept(index);
+  auto size = static_cast<std::int64_t>(text.size());
+  if (k && k->kind == Kept::Kind::kStatic && k->text == text.data() && k->value == size)
+    return *this;
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(size), SQLITE_STATIC);
+  if (k) *k = {Kept::Kind::kStatic, size, text.data()};
   return *this;
 }
 
@@ -87,6 +134,7 @@ Result<bool> Statement::run_rebound() {
 void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  kept_.clear();
 }
 
 std::int64_t Statement::column_int(int col) const {
@@ -106,21 +154,6 @@ std::string Statement::column_text(int col) const {
 
 bool Statement::column_is_null(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
-}
-
-std::string sql_value_rows(int rows, int columns) {
-  std::string out;
-  int n = 0;
-  for (int r = 0; r < rows; ++r) {
-    out += r == 0 ? "(" : ",(";
-    for (int c = 0; c < columns; ++c) {
-      if (c > 0) out += ',';
-      out += '?';
-      out += std::to_string(++n);
-    }
-    out += ')';
-  }
-  return out;
 }
 
 Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {

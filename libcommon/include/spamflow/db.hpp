@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "spamflow/result.hpp"
 
@@ -40,6 +41,14 @@ public:
   // Binds text without a copy: it must stay valid until the statement has
   // run (the hot insert path, where the record outlives the run).
   Statement &bind_ref(int index, std::string_view text);
+  Statement &bind_blob_ref(int index, const void *data, std::size_t size);
+  // Binds that leave SQLite alone when the parameter already holds the same
+  // value from the run before (bindings outlast run_rebound()): a row of
+  // zeros, nulls and the same few words binds only what changed. A text
+  // given to bind_kept_static must never change or move: a literal.
+  Statement &bind_kept(int index, std::int64_t value);
+  Statement &bind_kept_null(int index);
+  Statement &bind_kept_static(int index, std::string_view text);
 
   // One step: true while a row is ready, false when done. A failure is kept
   // in error() (and step() returns false); reset() clears bindings' effect.
@@ -60,15 +69,23 @@ public:
   bool valid() const { return stmt_ != nullptr; }
 
 private:
+  // What a parameter holds, for bind_kept*; kOther after any other bind.
+  struct Kept {
+    enum class Kind : std::uint8_t { kOther, kInt, kNull, kStatic } kind = Kind::kOther;
+    std::int64_t value = 0;
+    const char *text = nullptr;
+  };
+  Kept *kept(int index); // nullptr when index is out of range
+  void forget(int index) {
+    if (index >= 0 && static_cast<std::size_t>(index) < kept_.size())
+      kept_[static_cast<std::size_t>(index)].kind = Kept::Kind::kOther;
+  }
+
   sqlite3_stmt *stmt_ = nullptr;
   sqlite3 *db_ = nullptr;
   std::string error_;
+  std::vector<Kept> kept_; // by parameter index; empty until a bind_kept*
 };
-
-// "(?1,?2),(?3,?4)" for rows = 2, columns = 2: the VALUES of a multi-row
-// INSERT, which runs one statement for many rows (per-statement overhead
-// was a third of an upsert's cost).
-std::string sql_value_rows(int rows, int columns);
 
 class Db {
 public:
