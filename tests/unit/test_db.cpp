@@ -25,16 +25,15 @@ TEST_CASE("Statement: kept binds hold across runs and give way to other binds", 
   auto db = Db::open(":memory:").value();
   REQUIRE(db.exec("CREATE TABLE t(a, b)"));
   auto st = db.prepare("INSERT INTO t VALUES(?1, ?2)").value();
-  std::string changing = "x";
+  std::string first_text = "x", second_text = "y";
 
   st.bind_kept(1, 7).bind_kept_static(2, "spam");
   REQUIRE(st.run_rebound());
   st.bind_kept(1, 7).bind_kept_static(2, "spam"); // both left as they are
   REQUIRE(st.run_rebound());
-  st.bind_kept(1, 8).bind_ref(2, changing); // a text by reference replaces the literal
+  st.bind_kept(1, 8).bind_ref(2, first_text); // a text by reference replaces the literal
   REQUIRE(st.run_rebound());
-  changing = "y";
-  st.bind_kept_null(1).bind_ref(2, changing);
+  st.bind_kept_null(1).bind_ref(2, second_text);
   REQUIRE(st.run_rebound());
   st.bind_kept_null(1).bind_kept_static(2, "spam"); // the literal again after a ref
   REQUIRE(st.run_rebound());
