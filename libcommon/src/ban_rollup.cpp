@@ -105,14 +105,12 @@ void RollupBatch::add(const RollupInput &in) {
     });
   });
   if (in.ip.empty()) return;
-  bool added = false;
-  Client &c = find_or_add(clients_, in.ip, [&] {
-    added = true;
-    return std::string(in.ip);
-  });
+  Client *found = clients_.find(in.ip);
+  bool added = found == nullptr;
+  Client &c = added ? clients_[text_.keep(in.ip)] : *found;
   if (added || in.first < c.first) {
-    c.name = std::string(in.name);
-    c.net = std::string(in.net);
+    c.name = text_.keep(in.name);
+    c.net = text_.keep(in.net);
     c.first = in.first;
   }
   c.last = added ? in.first : std::max(c.last, in.first);
@@ -154,6 +152,7 @@ void RollupBatch::clear() {
   hours_.clear();
   reasons_.clear();
   clients_.clear();
+  text_.clear();
   client_order_.clear();
 }
 
@@ -177,7 +176,7 @@ Result<bool> RollupBatch::write(Db &db) {
       return ok;
   if (client_order_.size() != clients_.size()) sort_clients();
   for (const auto &[prefix, kv] : client_order_) {
-    const std::string &ip = kv->first;
+    std::string_view ip = kv->first;
     const Client &c = kv->second;
     client->bind_ref(1, ip).bind_ref(2, c.name).bind_ref(3, c.net).bind_kept(4, c.first);
     int col = 5;

@@ -21,8 +21,10 @@
 #include <vector>
 
 #include "spamflow/db.hpp"
+#include "spamflow/dense_map.hpp"
 #include "spamflow/key_hash.hpp"
 #include "spamflow/stored_record.hpp"
+#include "spamflow/text_arena.hpp"
 
 namespace spamflow {
 
@@ -78,7 +80,7 @@ private:
   void sort_clients();
 
   struct Client {
-    std::string name, net;
+    std::string_view name, net; // in text_
     std::int64_t first = 0, last = 0;
     // records messages sessions rcpts spam suspect ham local unclassified
     std::array<std::int64_t, 9> counts{};
@@ -121,8 +123,11 @@ private:
   };
   std::unordered_map<HourKey, std::pair<std::int64_t, std::int64_t>, ViewHash, ViewEq> hours_;
   std::unordered_map<ReasonKey, std::int64_t, ViewHash, ViewEq> reasons_;
-  std::unordered_map<std::string, Client, ViewHash, ViewEq> clients_;
-  using ClientEntry = std::pair<const std::string, Client>;
+  // Clients by address; their texts (the keys too) live in text_, so a
+  // batch of 100,000 clients allocates nothing once the first has run.
+  DenseMap<std::string_view, Client, TextHash> clients_;
+  TextArena text_;
+  using ClientEntry = std::pair<std::string_view, Client>;
   std::vector<std::pair<std::uint64_t, const ClientEntry *>> client_order_; // sort_clients()
 };
 

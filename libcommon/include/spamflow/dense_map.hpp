@@ -10,6 +10,7 @@
 // at once.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -80,9 +81,10 @@ public:
     return erased;
   }
 
+  // Empties the map; it keeps its capacity for the next fill.
   void clear() {
     entries_.clear();
-    slots_.clear();
+    std::fill(slots_.begin(), slots_.end(), 0);
   }
 
 private:
