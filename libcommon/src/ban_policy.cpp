@@ -178,7 +178,7 @@ Observed BanPolicy::observe(const Observation &obs, std::vector<BanEvent> &out) 
   s.good += bad ? 0.0 : 1.0;
   prune(s, obs.time);
   bool covered = covering_ban(obs.client) != nullptr;
-  consider_network(network_for(obs), host.network_address(), is_spamming(s), obs.time, out);
+  consider_network(network_for(obs), spammer_key(obs.client), is_spamming(s), obs.time, out);
   if (covered) {
     ++counters_.covered;
     return Observed::kAlreadyBanned;
@@ -200,7 +200,17 @@ void BanPolicy::consider_address(const IpNetwork &host, const AddressState &s, s
   if (add(std::move(ban), out)) ++counters_.address_bans;
 }
 
-void BanPolicy::consider_network(const IpNetwork &net, const IpAddress &host, bool spamming,
+// A host unit's number within its network: the address without its host
+// bits, whose low 64 bits differ between any two units of a network no
+// wider than 64 bits of units (IPv4; IPv6 /64 units in a /32 or narrower,
+// as v6_max allows by default). In a wider one two units could share a key
+// and count once: fewer bans, never more.
+std::uint64_t BanPolicy::spammer_key(const IpAddress &host) const {
+  int host_bits = host.max_prefix() - (host.is_v4() ? 32 : opt_.v6_host);
+  return static_cast<std::uint64_t>(host.value() >> host_bits);
+}
+
+void BanPolicy::consider_network(const IpNetwork &net, std::uint64_t host, bool spamming,
                                  std::int64_t now, std::vector<BanEvent> &out) {
   NetState &ns = networks_[net];
   ns.last_seen = std::max(ns.last_seen, now);
@@ -234,9 +244,9 @@ void BanPolicy::consider_network(const IpNetwork &net, const IpAddress &host, bo
 
 // Sets host's last spam time, or takes it out when good mail took its
 // evidence back.
-void BanPolicy::mark_spammer(NetState &ns, const IpAddress &host, bool spamming, std::int64_t now) {
+void BanPolicy::mark_spammer(NetState &ns, std::uint64_t host, bool spamming, std::int64_t now) {
   auto it = std::lower_bound(ns.spammers.begin(), ns.spammers.end(), host,
-                             [](const auto &kv, const IpAddress &a) { return kv.first < a; });
+                             [](const auto &kv, std::uint64_t key) { return kv.first < key; });
   bool there = it != ns.spammers.end() && it->first == host;
   if (spamming && there)
     it->second = now;
