@@ -3,7 +3,8 @@
 namespace spamflow::banwrite {
 
 StoreWriter::StoreWriter(BanStore store, const std::string &path)
-    : store_(std::move(store)), open_(std::make_unique<Chunk>()) {
+    : store_(std::move(store)), open_(std::make_unique<Chunk>()),
+      rollup_(std::make_unique<RollupBatch>()) {
   if (!path.empty() && path != ":memory:")
     if (auto db = Db::open(path)) checkpoint_db_.emplace(std::move(*db));
   if (checkpoint_db_) {
@@ -64,6 +65,7 @@ StoredRecord &StoreWriter::record_slot() {
 void StoreWriter::keep_record() {
   Chunk &c = *open_;
   prepare_row_text(c.records[c.used], c.texts[c.used]);
+  add_to_rollup(*rollup_, c.records[c.used], c.texts[c.used]);
   ++c.used;
 }
 
@@ -78,14 +80,24 @@ std::unique_ptr<StoreWriter::Chunk> StoreWriter::take_free_chunk() {
   return c;
 }
 
+std::unique_ptr<RollupBatch> StoreWriter::take_free_rollup() {
+  if (free_rollups_.empty()) return std::make_unique<RollupBatch>();
+  std::unique_ptr<RollupBatch> r = std::move(free_rollups_.back());
+  free_rollups_.pop_back();
+  return r;
+}
+
 bool StoreWriter::submit(Handover what, std::uint64_t *number) {
   open_->commit = what == Handover::kCommit;
-  open_->write_rollups = what != Handover::kRecords;
   open_->number = ++submitted_;
   if (number) *number = submitted_;
   std::unique_lock lock(mutex_);
   work_done_.wait(lock, [this] { return queue_.size() < kMaxQueued || !error_.empty(); });
   if (!error_.empty()) return false;
+  if (what != Handover::kRecords) {
+    open_->rollup = std::move(rollup_);
+    rollup_ = take_free_rollup();
+  }
   queue_.push_back(std::move(open_));
   open_ = take_free_chunk();
   lock.unlock();
@@ -131,7 +143,9 @@ void StoreWriter::run() {
     std::uint64_t commits = store_.commits(); // a commit with nothing open is none
     chunk->used = 0;
     chunk->events.clear();
+    if (chunk->rollup) chunk->rollup->clear();
     lock.lock();
+    if (chunk->rollup) free_rollups_.push_back(std::move(chunk->rollup));
     if (!ok && error_.empty()) error_ = ok.error();
     written_ = chunk->number;
     if (committed) committed_ = chunk->number;
@@ -142,16 +156,12 @@ void StoreWriter::run() {
 }
 
 Result<bool> StoreWriter::write(Chunk &chunk) {
-  for (std::size_t i = 0; i < chunk.used; ++i) {
+  for (std::size_t i = 0; i < chunk.used; ++i)
     if (auto ok = store_.store_row(chunk.records[i], chunk.texts[i]); !ok) return ok;
-    add_to_rollup(rollup_, chunk.records[i], chunk.texts[i]);
-  }
   for (const auto &[event, now] : chunk.events)
     if (auto ok = store_.add_ban_event(event, now); !ok) return ok;
-  if (chunk.write_rollups) {
-    if (auto ok = store_.store_rollups(rollup_); !ok) return ok;
-    rollup_.clear();
-  }
+  if (chunk.rollup)
+    if (auto ok = store_.store_rollups(*chunk.rollup); !ok) return ok;
   if (chunk.commit) return store_.commit();
   return true;
 }

@@ -1,7 +1,7 @@
 // banwrite's database writes on a thread of their own. The reading thread
-// parses records, decides bans and prepares each row's texts; the writer
-// inserts them, sums and upserts the rollups, and commits (about half of
-// banwrite's time, with the rollups).
+// parses records, decides bans, prepares each row's texts and sums the
+// rollups; the writer inserts the rows, upserts the rollups and commits
+// (the busier of the two, so it does nothing SQLite need not see).
 //
 // Work goes over in chunks of records and ban events. The reading thread
 // fills the open chunk in place (its slots keep their strings' capacity
@@ -42,7 +42,8 @@ public:
   // The next record slot of the open chunk, to be filled by the caller; it
   // is stored only once keep_record() is called for it.
   StoredRecord &record_slot();
-  // Keeps the slot's record and prepares its row's texts.
+  // Keeps the slot's record, prepares its row's texts and adds it to the
+  // rollups summed since the last hand-over of them.
   void keep_record();
   void add_ban_event(const BanEvent &event, std::int64_t now);
   // Records kept in the open chunk; a chunk is worth submitting at kChunk.
@@ -70,7 +71,7 @@ private:
     std::vector<StoredRecord> records; // slots; the first `used` are kept
     std::vector<RecordRowText> texts;  // one per slot
     std::size_t used = 0;
-    bool write_rollups = false; // the rollups summed so far, after the records
+    std::unique_ptr<RollupBatch> rollup; // summed since the last one, written after the records
     std::vector<std::pair<BanEvent, std::int64_t>> events;
     bool commit = false;
     std::uint64_t number = 0;
@@ -82,17 +83,19 @@ private:
   void run_checkpoints();
   static int on_wal_commit(void *self, sqlite3 *db, const char *name, int frames);
   Result<bool> write(Chunk &chunk);
-  std::unique_ptr<Chunk> take_free_chunk(); // with the lock held
+  std::unique_ptr<Chunk> take_free_chunk();        // with the lock held
+  std::unique_ptr<RollupBatch> take_free_rollup(); // with the lock held
 
   BanStore store_;
   std::unique_ptr<Chunk> open_;
   std::uint64_t submitted_ = 0;
-  RollupBatch rollup_; // the writer's: records written since the last upsert
+  std::unique_ptr<RollupBatch> rollup_; // the reader's: records kept since the last hand-over
 
   mutable std::mutex mutex_;
   std::condition_variable work_ready_, work_done_;
   std::deque<std::unique_ptr<Chunk>> queue_;
   std::vector<std::unique_ptr<Chunk>> free_;
+  std::vector<std::unique_ptr<RollupBatch>> free_rollups_; // written and emptied, for reuse
   std::uint64_t written_ = 0, committed_ = 0, commits_ = 0;
   bool stopping_ = false;
   std::string error_;
