@@ -91,6 +91,7 @@ bool StoreWriter::submit(Handover what, std::uint64_t *number) {
   open_->commit = what == Handover::kCommit;
   open_->number = ++submitted_;
   if (number) *number = submitted_;
+  if (what != Handover::kRecords) rollup_->sort_clients(); // here, not on the busier writer
   std::unique_lock lock(mutex_);
   work_done_.wait(lock, [this] { return queue_.size() < kMaxQueued || !error_.empty(); });
   if (!error_.empty()) return false;

@@ -74,11 +74,12 @@ public:
   // … and empties the batch.
   void clear();
 
-private:
-  // Puts the clients in key order: each upsert then finds its B-tree path
-  // next to the last one's, in pages already in the cache.
+  // Puts the clients in key order, so that each upsert finds its B-tree
+  // path next to the last one's, in pages already in the cache. write()
+  // does it if need be; banwrite's reader does it before the hand-over.
   void sort_clients();
 
+private:
   struct Client {
     std::string_view name, net; // in text_
     std::int64_t first = 0, last = 0;
