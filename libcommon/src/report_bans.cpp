@@ -140,8 +140,9 @@ Result<ReportTable> ban_effect_table(Db &db, std::int64_t since, std::int64_t un
     if (!target) continue;
     // Equal windows on both sides: a week at most, cut at the ban's end and
     // at the last record stored.
+    constexpr std::int64_t kWeek = std::int64_t{7} * 86400;
     std::int64_t window = std::min<std::int64_t>(
-        {7 * 86400, std::max<std::int64_t>(0, *last + 1 - at), ends > at ? ends - at : 7 * 86400});
+        {kWeek, std::max<std::int64_t>(0, *last + 1 - at), ends > at ? ends - at : kWeek});
     auto before = spam_in_network(*count, *target, at - window, at);
     auto after = spam_in_network(*count, *target, at, at + window);
     if (!before || !after) return make_error(!before ? before.error() : after.error());

@@ -136,16 +136,23 @@ StoredRecord record(const char *ip, std::int64_t t) {
   return r;
 }
 
+// A database of `version` as make_old_database builds it, opened and so
+// migrated.
+BanStore open_old_database(TempDir &dir, int version) {
+  std::string path = dir.file(version == 2 ? "v2.db" : "v3.db");
+  make_old_database(path, version);
+  auto store = BanStore::open(path);
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
 } // namespace
 
 TEST_CASE("schema 4: a version 3 database keeps its recipients and clients as views",
           "[banstore][migrate]") {
   TempDir dir;
-  std::string path = dir.file("v3.db");
-  make_old_database(path, 3);
-  auto store = BanStore::open(path);
-  REQUIRE(store.ok());
-  Db &db = store->db();
+  auto store = open_old_database(dir, 3);
+  Db &db = store.db();
   CHECK(db.user_version() == BanStore::kSchemaVersion);
   CHECK(object_type(db, "recipients") == "view");
   CHECK(object_type(db, "clients") == "view");
@@ -173,9 +180,9 @@ TEST_CASE("schema 4: a version 3 database keeps its recipients and clients as vi
   CHECK(rows(db, clients_sql) == expected_clients);
 
   // New records land in both views.
-  REQUIRE(store->add_record(record("198.51.100.7", 3000)));
-  REQUIRE(store->add_record(record("203.0.113.9", 2800)));
-  REQUIRE(store->commit());
+  REQUIRE(store.add_record(record("198.51.100.7", 3000)));
+  REQUIRE(store.add_record(record("203.0.113.9", 2800)));
+  REQUIRE(store.commit());
   CHECK(rows(db, clients_sql) ==
         std::vector<std::string>{"198.51.100.7 4 mx.example 1000 3000 3 2 1",
                                  "2001:db8::1 6 - 1500 1500 1 1 0",
@@ -187,11 +194,8 @@ TEST_CASE("schema 4: a version 3 database keeps its recipients and clients as vi
 TEST_CASE("schema 4: a version 2 database goes through version 3 and loses its unused indexes",
           "[banstore][migrate]") {
   TempDir dir;
-  std::string path = dir.file("v2.db");
-  make_old_database(path, 2);
-  auto store = BanStore::open(path);
-  REQUIRE(store.ok());
-  Db &db = store->db();
+  auto store = open_old_database(dir, 2);
+  Db &db = store.db();
   CHECK(db.user_version() == BanStore::kSchemaVersion);
   CHECK(rows(db, "SELECT name FROM sqlite_master WHERE type='index' AND"
                  " name IN ('messages_verdict','clients_key','recipients_message')")
@@ -201,7 +205,7 @@ TEST_CASE("schema 4: a version 2 database goes through version 3 and loses its u
         std::vector<std::string>{"messages_spam_client", "messages_time"});
   CHECK(rows(db, "SELECT ip || ' ' || last || ' ' || records FROM clients ORDER BY ip") ==
         std::vector<std::string>{"198.51.100.7 2500 2", "2001:db8::1 1500 1"});
-  CHECK(store->count_rows("recipients").value() == 3);
+  CHECK(store.count_rows("recipients").value() == 3);
 }
 
 TEST_CASE("schema 4: a migration that fails leaves the database as it was", "[banstore][migrate]") {
@@ -228,18 +232,15 @@ TEST_CASE("schema 4: a migration that fails leaves the database as it was", "[ba
 TEST_CASE("schema 5: the index by client key holds spam only, and ban effect's count uses it",
           "[banstore][migrate]") {
   TempDir dir;
-  std::string path = dir.file("v3.db");
-  make_old_database(path, 3);
-  auto store = BanStore::open(path);
-  REQUIRE(store.ok());
-  Db &db = store->db();
+  auto store = open_old_database(dir, 3);
+  Db &db = store.db();
   CHECK(object_type(db, "messages_client").empty());
   CHECK(object_type(db, "messages_spam_client") == "index");
   StoredRecord ham = record("198.51.100.7", 3000);
   ham.verdict = "ham";
-  REQUIRE(store->add_record(record("198.51.100.7", 2900)));
-  REQUIRE(store->add_record(ham));
-  REQUIRE(store->commit());
+  REQUIRE(store.add_record(record("198.51.100.7", 2900)));
+  REQUIRE(store.add_record(ham));
+  REQUIRE(store.commit());
   // 198.51.100.7's spam from kOldData and the new one; neither ham record.
   CHECK(rows(db, "SELECT count(*) FROM messages INDEXED BY messages_spam_client"
                  " WHERE verdict='spam' AND client_family=4") == std::vector<std::string>{"2"});
