@@ -32,7 +32,8 @@ void check_same(Map &dense, const std::map<std::uint32_t, std::uint64_t> &model)
 
 } // namespace
 
-TEST_CASE("DenseMap agrees with std::map over random inserts, updates, erases and sweeps", "[dense_map]") {
+TEST_CASE("DenseMap agrees with std::map over random inserts, updates, erases and sweeps",
+          "[dense_map]") {
   std::mt19937 rng(12345);
   Map dense;
   std::map<std::uint32_t, std::uint64_t> model;
