@@ -88,11 +88,18 @@ void JsonLineReader::report(std::uint64_t line_no, std::string_view what) {
 }
 
 JsonLineReader::Fill JsonLineReader::fill() {
+  if (stopped()) return Fill::kEof;
   if (before_block_) {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, 0) == 0) before_block_();
   }
   for (;;) {
+    if (stop_ != nullptr) {
+      pollfd p{fd_, POLLIN, 0};
+      while (!stopped() && ::poll(&p, 1, kStopPollMs) == 0) {
+      }
+      if (stopped()) return Fill::kEof;
+    }
     const ssize_t n = ::read(fd_, buf_.get() + end_, capacity_ - end_);
     if (n > 0) {
       end_ += static_cast<std::size_t>(n);

@@ -20,6 +20,25 @@ namespace spamflow::banwrite {
 
 namespace {
 
+// Set by SIGTERM, SIGINT or SIGHUP: the input ends there, and what was
+// read is committed and applied as at the end of a file (a daemon stopped
+// by its service manager loses nothing it had read).
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_stop_signal(int) {
+  g_stop = 1;
+}
+
+void install_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; // no SA_RESTART: a blocking read returns EINTR
+  for (int sig : {SIGTERM, SIGINT, SIGHUP})
+    sigaction(sig, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
 // How long the input must be quiet before its batch is committed (see
 // Runner::idle).
 constexpr std::int64_t kIdleCommitMs = 100;
@@ -64,8 +83,13 @@ public:
     std::vector<std::string> files = opts_.files;
     if (files.empty()) files.push_back("-");
     int rc = kExOk;
-    for (const std::string &f : files)
+    for (const std::string &f : files) {
       if (int code = run_one(f); code != kExOk) rc = code;
+      if (g_stop) {
+        std::fprintf(stderr, "banwrite: stopped by a signal; what was read is stored\n");
+        break;
+      }
+    }
     if (!commit(true)) rc = kExIoErr;
     bool applied = apply_backends();
     out_.flush();
@@ -91,6 +115,7 @@ private:
     }
     JsonLineReader reader(fd, display, diag_);
     reader.set_before_block([this, fd] { idle(fd); });
+    reader.set_stop_flag(&g_stop);
     JsonLine line;
     int rc = kExOk;
     while (rc == kExOk && out_.ok() && reader.next(line))
@@ -330,7 +355,7 @@ private:
 } // namespace
 
 int run_stream(const Options &o) {
-  std::signal(SIGPIPE, SIG_IGN);
+  install_stop_signals();
   auto store = BanStore::open(o.db, o.store);
   if (!store) {
     std::fprintf(stderr, "banwrite: %s\n", store.error().c_str());

@@ -1,6 +1,7 @@
 // Reading the wire format: one JSON object per line from a file descriptor,
 // parsed with simdjson's DOM parser straight out of a large read buffer.
 #pragma once
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -59,6 +60,14 @@ public:
   // stage can flush its buffered output first and a live pipe sees records
   // at once while a file replay runs at full speed.
   void set_before_block(std::function<void()> hook) { before_block_ = std::move(hook); }
+  // A flag a signal handler sets to stop the reading: the input then ends
+  // at the next read, and a read that waits looks at the flag every
+  // kStopPollMs (the signal may have gone to another thread, or come just
+  // before the wait began). What was read is still handed out, a line the
+  // stop cut short as the last one (which then fails to parse, counted).
+  void set_stop_flag(const volatile std::sig_atomic_t *flag) { stop_ = flag; }
+  bool stopped() const { return stop_ != nullptr && *stop_ != 0; }
+  static constexpr int kStopPollMs = 100;
 
   std::uint64_t lines() const { return line_no_; } // lines read, all kinds
   std::uint64_t malformed() const { return malformed_; }
@@ -88,6 +97,7 @@ private:
   std::string error_; // text of the last error, for RawLine::error
   simdjson::dom::parser parser_;
   std::function<void()> before_block_;
+  const volatile std::sig_atomic_t *stop_ = nullptr;
 };
 
 } // namespace spamflow
