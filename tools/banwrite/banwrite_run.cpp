@@ -14,6 +14,7 @@
 #include "spamflow/json_lines.hpp"
 #include "spamflow/line_io.hpp"
 #include "spamflow/net_table.hpp"
+#include "spamflow/signals.hpp"
 #include "store_writer.hpp"
 
 namespace spamflow::banwrite {
@@ -30,13 +31,7 @@ void on_stop_signal(int) {
 }
 
 void install_stop_signals() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0; // no SA_RESTART: a blocking read returns EINTR
-  for (int sig : {SIGTERM, SIGINT, SIGHUP})
-    sigaction(sig, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  install_signal_handler(on_stop_signal, {SIGTERM, SIGINT, SIGHUP});
 }
 
 // How long the input must be quiet before its batch is committed (see

@@ -9,6 +9,7 @@
 
 #include "spamflow/diagnostics.hpp"
 #include "spamflow/line_io.hpp"
+#include "spamflow/signals.hpp"
 
 namespace spamflow::logjoin {
 
@@ -26,15 +27,7 @@ void on_signal(int sig) {
 }
 
 void install_signals() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0; // no SA_RESTART: a blocking read returns EINTR
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGHUP, &sa, nullptr);
-  sigaction(SIGUSR1, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  install_signal_handler(on_signal, {SIGTERM, SIGINT, SIGHUP, SIGUSR1});
 }
 
 struct Counters {
