@@ -202,6 +202,10 @@ void Db::set_wal_hook(WalHook fn, void *arg) {
   sqlite3_wal_hook(db_, fn, arg);
 }
 
+void Db::checkpoint_in_hook(sqlite3 *db, const char *name) {
+  (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+}
+
 std::string Db::last_error() const {
   return db_ ? sqlite3_errmsg(db_) : "no database";
 }

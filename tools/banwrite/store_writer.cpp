@@ -2,8 +2,8 @@
 
 namespace spamflow::banwrite {
 
-StoreWriter::StoreWriter(BanStore store, const std::string &path)
-    : store_(std::move(store)), open_(std::make_unique<Chunk>()),
+StoreWriter::StoreWriter(BanStore store, const std::string &path, WalPages wal)
+    : store_(std::move(store)), wal_(wal), open_(std::make_unique<Chunk>()),
       rollup_(std::make_unique<RollupBatch>()) {
   if (!path.empty() && path != ":memory:")
     if (auto db = Db::open(path)) checkpoint_db_.emplace(std::move(*db));
@@ -27,9 +27,16 @@ StoreWriter::~StoreWriter() {
 }
 
 // On the writer thread, after each commit: the WAL now holds `frames` pages.
-int StoreWriter::on_wal_commit(void *self, sqlite3 *, const char *, int frames) {
+int StoreWriter::on_wal_commit(void *self, sqlite3 *db, const char *name, int frames) {
   auto *w = static_cast<StoreWriter *>(self);
-  if (frames >= kCheckpointFrames) {
+  if (frames >= w->wal_.restart) {
+    // Waits for the checkpointer's pass, then copies the rest: with every
+    // frame copied, the next transaction writes from the WAL's beginning.
+    std::lock_guard running(w->checkpoint_running_);
+    Db::checkpoint_in_hook(db, name);
+    return 0;
+  }
+  if (frames >= w->wal_.checkpoint) {
     std::lock_guard lock(w->mutex_);
     w->checkpoint_due_ = true;
     w->checkpoint_wanted_.notify_one();
@@ -48,7 +55,10 @@ void StoreWriter::run_checkpoints() {
     if (!checkpoint_due_) return;
     checkpoint_due_ = false;
     lock.unlock();
-    (void)checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    {
+      std::lock_guard running(checkpoint_running_);
+      (void)checkpoint_db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    }
     lock.lock();
   }
 }

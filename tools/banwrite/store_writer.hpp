@@ -12,9 +12,16 @@
 // it.
 //
 // A third thread checkpoints the WAL through a connection of its own once
-// it holds kCheckpointFrames pages. SQLite's automatic checkpoint ran
+// it holds WalPages::checkpoint pages. SQLite's automatic checkpoint ran
 // inside a commit and stopped the writer while it copied and synced up to
 // 160 MB (more than a second on this machine's disk).
+//
+// The WAL starts again from its beginning only when a write transaction
+// begins with every frame copied. A writer that never pauses never sees
+// that, and the WAL grew to the size of everything written (1.3 GB for
+// 1.35M records, half a second just to delete at exit). So once a commit
+// leaves WalPages::restart pages in it, the writer itself copies what the
+// checkpointer has not yet, before its next transaction.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
@@ -30,11 +37,18 @@
 
 namespace spamflow::banwrite {
 
+// When the WAL is checkpointed, in pages (a test makes them small).
+struct WriterWalPages {
+  int checkpoint = 2000; // 32 MB of 16 KiB pages: the checkpointer's turn
+  int restart = 8000;    // 128 MB: the writer copies the rest (the WAL's usual bound)
+};
+
 class StoreWriter {
 public:
+  using WalPages = WriterWalPages;
   // path: the store's file, for the checkpointing connection ("" or
   // ":memory:": none).
-  StoreWriter(BanStore store, const std::string &path);
+  StoreWriter(BanStore store, const std::string &path, WalPages wal = {});
   ~StoreWriter(); // finishes what was submitted, then stops the threads
   StoreWriter(const StoreWriter &) = delete;
   StoreWriter &operator=(const StoreWriter &) = delete;
@@ -76,8 +90,7 @@ private:
     bool commit = false;
     std::uint64_t number = 0;
   };
-  static constexpr std::size_t kMaxQueued = 32;  // 32k records: the reader goes on through a commit
-  static constexpr int kCheckpointFrames = 2000; // 32 MB of 16 KiB pages
+  static constexpr std::size_t kMaxQueued = 32; // 32k records: the reader goes on through a commit
 
   void run();
   void run_checkpoints();
@@ -87,6 +100,7 @@ private:
   std::unique_ptr<RollupBatch> take_free_rollup(); // with the lock held
 
   BanStore store_;
+  WalPages wal_;
   std::unique_ptr<Chunk> open_;
   std::uint64_t submitted_ = 0;
   std::unique_ptr<RollupBatch> rollup_; // the reader's: records kept since the last hand-over
@@ -102,6 +116,7 @@ private:
   std::optional<Db> checkpoint_db_;
   std::condition_variable checkpoint_wanted_;
   bool checkpoint_due_ = false;
+  std::mutex checkpoint_running_;     // one checkpoint at a time: a second would only be busy
   std::thread thread_, checkpointer_; // last: they start once the rest is built
 };
 

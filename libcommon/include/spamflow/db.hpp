@@ -113,6 +113,9 @@ public:
   // length in pages; it replaces SQLite's automatic checkpoint.
   using WalHook = int (*)(void *arg, sqlite3 *db, const char *name, int frames);
   void set_wal_hook(WalHook fn, void *arg);
+  // A PASSIVE checkpoint of database `name` on the connection a WalHook
+  // was given (SQLite's own automatic checkpoint does the same there).
+  static void checkpoint_in_hook(sqlite3 *db, const char *name);
 
   int user_version();
   std::int64_t last_insert_rowid() const;
