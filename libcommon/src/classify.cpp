@@ -13,33 +13,83 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-bool contains_ci(std::string_view text, std::string_view needle) {
-  if (needle.size() > text.size()) return false;
-  for (std::size_t i = 0; i + needle.size() <= text.size(); ++i)
-    if (starts_with_ci(text.substr(i), needle)) return true;
-  return false;
-}
-
 bool ends_with_ci(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
          starts_with_ci(text.substr(text.size() - suffix.size()), suffix);
 }
 
+// The record's top-level keys the rules read, found in one pass over the
+// record (looking each up walked the keys again: a fifth of spamclass).
+enum class Key {
+  kKind,
+  kClient,
+  kProto,
+  kAuth,
+  kLinks,
+  kFlag,
+  kSpamd,
+  kRejects,
+  kRcpts,
+  kEvents,
+  kFrom,
+  kNrcpts,
+  kCount
+};
+constexpr std::string_view kKeyNames[] = {"kind",  "client",  "proto", "auth",   "links", "flag",
+                                          "spamd", "rejects", "rcpts", "events", "from",  "nrcpts"};
+static_assert(std::size(kKeyNames) == static_cast<std::size_t>(Key::kCount));
+
+struct RecordFields {
+  element value[static_cast<std::size_t>(Key::kCount)];
+  bool present[static_cast<std::size_t>(Key::kCount)] = {};
+
+  // As obj[key] would: the first of a repeated key.
+  explicit RecordFields(object rec) {
+    for (auto field : rec) {
+      std::string_view k = field.key;
+      for (std::size_t i = 0; i < std::size(kKeyNames); ++i)
+        if (k == kKeyNames[i]) {
+          if (!present[i]) value[i] = field.value, present[i] = true;
+          break;
+        }
+    }
+  }
+  const element *find(Key k) const {
+    auto i = static_cast<std::size_t>(k);
+    return present[i] ? &value[i] : nullptr;
+  }
+};
+
 // Reads fields of one record, remembering the first one of the wrong type.
 struct FieldReader {
   std::string &error;
 
+  template <class T> bool get(const RecordFields &rec, Key key, T &out, const char *type) {
+    const element *e = rec.find(key);
+    return e && take(*e, kKeyNames[static_cast<std::size_t>(key)], out, type);
+  }
+  bool get_number(const RecordFields &rec, Key key, double &out) {
+    const element *e = rec.find(key);
+    return e && take_number(*e, kKeyNames[static_cast<std::size_t>(key)], out);
+  }
+
   // Absent is fine; present with another type is an error.
   template <class T> bool get(object obj, std::string_view key, T &out, const char *type) {
     element e;
-    if (obj[key].get(e) != simdjson::SUCCESS) return false;
+    return obj[key].get(e) == simdjson::SUCCESS && take(e, key, out, type);
+  }
+  bool get_number(object obj, std::string_view key, double &out) {
+    element e;
+    return obj[key].get(e) == simdjson::SUCCESS && take_number(e, key, out);
+  }
+
+private:
+  template <class T> bool take(element e, std::string_view key, T &out, const char *type) {
     if (e.get(out) == simdjson::SUCCESS) return true;
     if (error.empty()) error = "field \"" + std::string(key) + "\" is not " + type;
     return false;
   }
-  bool get_number(object obj, std::string_view key, double &out) {
-    element e;
-    if (obj[key].get(e) != simdjson::SUCCESS) return false;
+  bool take_number(element e, std::string_view key, double &out) {
     if (e.is_number()) {
       out = e.get_double().value_unsafe();
       if (e.is_int64())
@@ -65,7 +115,7 @@ public:
   RecordRules(const ClassifyConfig &config, Classification &out)
       : cfg_(config), out_(out), read_{out.error} {}
 
-  void run(object rec);
+  void run(const RecordFields &rec);
 
 private:
   void add(Rule r, std::string detail = {}) {
@@ -75,17 +125,17 @@ private:
     out_.reasons.push_back(Reason{r, w, std::move(detail)});
     out_.score += w;
   }
-  void read_client(object rec);
-  LocalReason local_reason(object rec);
-  void check_flag(object rec);
-  void check_spamd(object rec);
-  void check_rejects(object rec);
+  void read_client(const RecordFields &rec);
+  LocalReason local_reason(const RecordFields &rec);
+  void check_flag(const RecordFields &rec);
+  void check_spamd(const RecordFields &rec);
+  void check_rejects(const RecordFields &rec);
   void check_reject(std::string_view ruleset, std::string_view text, std::int64_t code);
-  void check_rcpts(object rec);
-  void check_events(object rec);
-  void check_sender(object rec);
+  void check_rcpts(const RecordFields &rec);
+  void check_events(const RecordFields &rec);
+  void check_sender(const RecordFields &rec);
   void check_client_name();
-  bool has_dsn_of_link(object rec);
+  bool has_dsn_of_link(const RecordFields &rec);
 
   const ClassifyConfig &cfg_;
   Classification &out_;
@@ -95,9 +145,9 @@ private:
   bool had_evidence_ = false;
 };
 
-void RecordRules::read_client(object rec) {
+void RecordRules::read_client(const RecordFields &rec) {
   object c;
-  if (!read_.get(rec, "client", c, "an object")) return;
+  if (!read_.get(rec, Key::kClient, c, "an object")) return;
   client_.present = true;
   read_.get(c, "name", client_.name, "a string");
   if (read_.get(c, "ip", client_.ip_text, "a string"))
@@ -105,9 +155,9 @@ void RecordRules::read_client(object rec) {
   read_.get(c, "forged", client_.forged, "a boolean");
 }
 
-bool RecordRules::has_dsn_of_link(object rec) {
+bool RecordRules::has_dsn_of_link(const RecordFields &rec) {
   array links;
-  if (!read_.get(rec, "links", links, "an array")) return false;
+  if (!read_.get(rec, Key::kLinks, links, "an array")) return false;
   for (element l : links) {
     std::string_view rel;
     object lo;
@@ -117,7 +167,7 @@ bool RecordRules::has_dsn_of_link(object rec) {
   return false;
 }
 
-LocalReason RecordRules::local_reason(object rec) {
+LocalReason RecordRules::local_reason(const RecordFields &rec) {
   if (client_.ip) {
     IpAddress a = client_.ip->ipv4_mapped().value_or(*client_.ip);
     for (const IpNetwork &n : cfg_.local_nets)
@@ -125,9 +175,9 @@ LocalReason RecordRules::local_reason(object rec) {
   }
   std::string_view proto;
   object auth;
-  if ((read_.get(rec, "proto", proto, "a string") && proto.size() >= 5 &&
+  if ((read_.get(rec, Key::kProto, proto, "a string") && proto.size() >= 5 &&
        proto.substr(proto.size() - 5) == "SMTPA") ||
-      read_.get(rec, "auth", auth, "an object"))
+      read_.get(rec, Key::kAuth, auth, "an object"))
     return LocalReason::kAuthenticated;
   if (client_.present && !client_.ip && client_.ip_text.empty() &&
       (ends_with_ci(client_.name, "@localhost") ||
@@ -142,18 +192,19 @@ LocalReason RecordRules::local_reason(object rec) {
   return LocalReason::kNone;
 }
 
-void RecordRules::check_flag(object rec) {
-  element flag;
-  if (rec["flag"].get(flag) != simdjson::SUCCESS) return;
+void RecordRules::check_flag(const RecordFields &rec) {
+  const element *found = rec.find(Key::kFlag);
+  if (!found) return;
+  element flag = *found;
   bool set = !flag.is_null();
   if (flag.is_bool()) set = flag.get_bool().value_unsafe();
   if (set) add(Rule::kUserFlag);
   had_evidence_ = true;
 }
 
-void RecordRules::check_spamd(object rec) {
+void RecordRules::check_spamd(const RecordFields &rec) {
   object s;
-  if (!read_.get(rec, "spamd", s, "an object")) return;
+  if (!read_.get(rec, Key::kSpamd, s, "an object")) return;
   bool spam = false;
   if (!read_.get(s, "spam", spam, "a boolean")) return;
   double score = 0;
@@ -167,30 +218,36 @@ void RecordRules::check_spamd(object rec) {
 }
 
 void RecordRules::check_reject(std::string_view ruleset, std::string_view text, std::int64_t code) {
+  // Lowered once, then plain searches (each case-blind scan walked the
+  // whole text again). Kept per thread: its capacity outlives the record.
+  thread_local std::string lowered;
+  lowered.assign(text);
+  for (char &ch : lowered)
+    ch = ascii_lower(ch);
+  std::string_view lower = lowered;
+  auto has = [lower](std::string_view needle) { return lower.find(needle) != lower.npos; };
   if (ruleset == "milter") {
-    add(Rule::kMilterReject, contains_ci(text, "spamassassin") ? "spamassassin" : "");
+    add(Rule::kMilterReject, has("spamassassin") ? "spamassassin" : "");
     return;
   }
-  if (std::string list = dnsbl_list_in(text); !list.empty()) return add(Rule::kDnsbl, list);
-  if (contains_ci(text, "relaying denied")) return add(Rule::kRelayDenied);
-  if (contains_ci(text, "user unknown")) {
+  if (std::string list = dnsbl_list_in(text, lower); !list.empty()) return add(Rule::kDnsbl, list);
+  if (has("relaying denied")) return add(Rule::kRelayDenied);
+  if (has("user unknown")) {
     ++unknown_users_;
     return;
   }
-  if (contains_ci(text, "rate limit") || contains_ci(text, "too many") ||
-      contains_ci(text, "rate exceeded"))
+  if (has("rate limit") || has("too many") || has("rate exceeded"))
     return add(Rule::kRateLimit, "rate");
-  if (contains_ci(text, "load average") || contains_ci(text, "too busy") ||
-      (contains_ci(text, "try again later") && code == 421))
+  if (has("load average") || has("too busy") || (has("try again later") && code == 421))
     return add(Rule::kRateLimit, "load");
-  if (contains_ci(text, "helo") || contains_ci(text, "ehlo")) return add(Rule::kHeloProblem);
+  if (has("helo") || has("ehlo")) return add(Rule::kHeloProblem);
   if (ruleset == "check_relay" || ruleset == "check_mail" || ruleset == "check_rcpt")
     add(Rule::kAccessReject, std::string(ruleset.substr(6)));
 }
 
-void RecordRules::check_rejects(object rec) {
+void RecordRules::check_rejects(const RecordFields &rec) {
   array rejects;
-  if (!read_.get(rec, "rejects", rejects, "an array")) return;
+  if (!read_.get(rec, Key::kRejects, rejects, "an array")) return;
   for (element r : rejects) {
     object ro;
     if (r.get(ro) != simdjson::SUCCESS) {
@@ -210,18 +267,18 @@ void RecordRules::check_rejects(object rec) {
   else if (unknown_users_ > 0)
     add(Rule::kUnknownUser, std::to_string(unknown_users_));
   double nrcpts = -1;
-  if (read_.get_number(rec, "nrcpts", nrcpts) && nrcpts == 0 && rejects.size() > 0) {
+  if (read_.get_number(rec, Key::kNrcpts, nrcpts) && nrcpts == 0 && rejects.size() > 0) {
     array rcpts;
-    bool any_rcpt = read_.get(rec, "rcpts", rcpts, "an array") && rcpts.size() > 0;
+    bool any_rcpt = read_.get(rec, Key::kRcpts, rcpts, "an array") && rcpts.size() > 0;
     if (!any_rcpt) add(Rule::kNoValidRcpt);
   }
 }
 
 // A relayed copy that the next hop (often our own filtering MX) refused
 // with a policy code: its content or sender was judged there.
-void RecordRules::check_rcpts(object rec) {
+void RecordRules::check_rcpts(const RecordFields &rec) {
   array rcpts;
-  if (!read_.get(rec, "rcpts", rcpts, "an array")) return;
+  if (!read_.get(rec, Key::kRcpts, rcpts, "an array")) return;
   for (element r : rcpts) {
     object ro;
     std::string_view status, dsn, mailer;
@@ -234,9 +291,9 @@ void RecordRules::check_rcpts(object rec) {
   }
 }
 
-void RecordRules::check_events(object rec) {
+void RecordRules::check_events(const RecordFields &rec) {
   array events;
-  if (!read_.get(rec, "events", events, "an array")) return;
+  if (!read_.get(rec, Key::kEvents, events, "an array")) return;
   int auth_failures = 0;
   for (element e : events) {
     std::string_view ev;
@@ -268,11 +325,11 @@ void RecordRules::check_events(object rec) {
   if (auth_failures > 0) had_evidence_ = true;
 }
 
-void RecordRules::check_sender(object rec) {
+void RecordRules::check_sender(const RecordFields &rec) {
   std::string_view from;
   double nrcpts = 0;
-  if (read_.get(rec, "from", from, "a string") && from == "<>" &&
-      read_.get_number(rec, "nrcpts", nrcpts) && nrcpts >= cfg_.null_sender_min_rcpts)
+  if (read_.get(rec, Key::kFrom, from, "a string") && from == "<>" &&
+      read_.get_number(rec, Key::kNrcpts, nrcpts) && nrcpts >= cfg_.null_sender_min_rcpts)
     add(Rule::kNullSenderFlood, std::to_string(static_cast<long long>(nrcpts)));
 }
 
@@ -288,9 +345,9 @@ void RecordRules::check_client_name() {
   if (m.pool) add(Rule::kPoolName, m.embeds_address ? std::string(m.form) : m.pool_word);
 }
 
-void RecordRules::run(object rec) {
+void RecordRules::run(const RecordFields &rec) {
   std::string_view kind;
-  if (!read_.get(rec, "kind", kind, "a string")) {
+  if (!read_.get(rec, Key::kKind, kind, "a string")) {
     if (out_.error.empty()) out_.error = "no \"kind\": not a logjoin record";
     return;
   }
@@ -332,7 +389,7 @@ void classify_record(element record, const ClassifyConfig &config, Classificatio
     out.error = "not a JSON object";
     return;
   }
-  RecordRules(config, out).run(rec);
+  RecordRules(config, out).run(RecordFields(rec));
 }
 
 } // namespace spamflow

@@ -141,22 +141,22 @@ std::string dnsbl_list_in(std::string_view text) {
   std::string lower(text);
   for (char &c : lower)
     c = ascii_lower(c);
+  return dnsbl_list_in(text, lower);
+}
+
+std::string dnsbl_list_in(std::string_view text, std::string_view lower) {
   // The list's name follows one of these phrases; the first word after it
   // that has a dot is taken as the name.
   static constexpr std::string_view kPhrases[] = {
       "listed at ",     "listed in ",  "found in ", "rejected by rbl ",
       "blocked using ", "blocked by ", "rbl "};
-  bool is_dnsbl = lower.find("rbl") != std::string::npos ||
-                  lower.find("dnsbl") != std::string::npos ||
-                  lower.find("blacklist") != std::string::npos ||
-                  lower.find("blocklist") != std::string::npos ||
-                  lower.find("listed at ") != std::string::npos ||
-                  (lower.find("rejected:") != std::string::npos &&
-                   lower.find(" found in ") != std::string::npos);
+  auto has = [lower](std::string_view needle) { return lower.find(needle) != lower.npos; };
+  bool is_dnsbl = has("rbl") || has("dnsbl") || has("blacklist") || has("blocklist") ||
+                  has("listed at ") || (has("rejected:") && has(" found in "));
   if (!is_dnsbl) return {};
   for (std::string_view phrase : kPhrases) {
     std::size_t at = lower.find(phrase);
-    if (at == std::string::npos) continue;
+    if (at == lower.npos) continue;
     std::size_t b = at + phrase.size();
     while (b < text.size() && (text[b] == ' ' || text[b] == '<' || text[b] == '('))
       ++b;

@@ -217,6 +217,19 @@ TEST_CASE("classify: records it cannot judge", "[classify]") {
   CHECK(classify_text("[1,2]").error == "not a JSON object");
 }
 
+TEST_CASE("classify: a repeated key counts as its first occurrence", "[classify]") {
+  // A crafted record cannot hide a field behind a later copy of its key.
+  auto spam = classify_text(message(R"("spamd":{"spam":true,"score":9},"spamd":{"spam":false})"));
+  CHECK(has_reason(spam, Rule::kSpamdSpam));
+  CHECK_FALSE(has_reason(spam, Rule::kSpamdHam));
+  auto kind = classify_text(R"({"kind":"message","kind":"ban","client":{"ip":"198.51.100.7"}})");
+  CHECK(kind.error.empty());
+  auto bad = classify_text(R"({"kind":"ban","kind":"message"})");
+  CHECK(bad.error == "kind \"ban\" is not a logjoin record");
+  auto typed = classify_text(message(R"("rejects":7,"rejects":[])"));
+  CHECK(typed.error == "field \"rejects\" is not an array");
+}
+
 TEST_CASE("classify: weights, thresholds and --explain", "[classify]") {
   ClassifyConfig cfg;
   cfg.weights[static_cast<std::size_t>(Rule::kNoMail)] = 0.25;

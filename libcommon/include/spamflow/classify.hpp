@@ -119,5 +119,7 @@ void append_class_json(std::string &out, const Classification &c, bool explain);
 // 1.2.3.4 found in bl.example", "rejected by RBL bl.example"), "" if the text
 // is not a DNSBL reject, "dnsbl" if it is one whose list is not named.
 std::string dnsbl_list_in(std::string_view reject_text);
+// The same, given the text already in ASCII lower case as well.
+std::string dnsbl_list_in(std::string_view reject_text, std::string_view lowered);
 
 } // namespace spamflow
