@@ -95,7 +95,7 @@ void BanPolicy::prune(AddressState &s, std::int64_t now) const {
                                      s.samples.size() - drop > opt_.max_samples_per_address))
     ++drop;
   if (drop == 0) return;
-  s.samples.erase(s.samples.begin(), s.samples.begin() + static_cast<std::ptrdiff_t>(drop));
+  s.samples.erase(s.samples.begin(), s.samples.begin() + drop);
   s.spam = s.good = 0; // re-add rather than subtract: no drift
   for (const Sample &x : s.samples) {
     s.spam += x.spam;
@@ -212,7 +212,12 @@ std::uint64_t BanPolicy::spammer_key(const IpAddress &host) const {
 
 void BanPolicy::consider_network(const IpNetwork &net, std::uint64_t host, bool spamming,
                                  std::int64_t now, std::vector<BanEvent> &out) {
-  NetState &ns = networks_[net];
+  // A network is tracked from its first spamming address on: good mail
+  // from an untracked one changes nothing (no spammer to take out, no ban
+  // without one), and tracking every network seen cost a map entry each.
+  NetState *found = networks_.find(net);
+  if (!found && !spamming) return;
+  NetState &ns = found ? *found : networks_[net];
   ns.last_seen = std::max(ns.last_seen, now);
   mark_spammer(ns, host, spamming, now);
   // Pruning walks every spammer: only when the count could decide a ban,
@@ -225,7 +230,7 @@ void BanPolicy::consider_network(const IpNetwork &net, std::uint64_t host, bool 
     may_ban = !(wider && wider->network.supernet_of(net));
   }
   if (may_ban || ns.spammers.size() >= ns.prune_at) {
-    std::erase_if(ns.spammers, [&](const auto &kv) { return kv.second <= now - opt_.window_s; });
+    ns.spammers.erase_if([&](const Spammer &x) { return x.last_spam <= now - opt_.window_s; });
     ns.prune_at = std::max<std::size_t>(2 * ns.spammers.size(), 64);
   }
   int distinct = static_cast<int>(ns.spammers.size());
@@ -246,12 +251,12 @@ void BanPolicy::consider_network(const IpNetwork &net, std::uint64_t host, bool 
 // evidence back.
 void BanPolicy::mark_spammer(NetState &ns, std::uint64_t host, bool spamming, std::int64_t now) {
   auto it = std::lower_bound(ns.spammers.begin(), ns.spammers.end(), host,
-                             [](const auto &kv, std::uint64_t key) { return kv.first < key; });
-  bool there = it != ns.spammers.end() && it->first == host;
+                             [](const Spammer &x, std::uint64_t key) { return x.key < key; });
+  bool there = it != ns.spammers.end() && it->key == host;
   if (spamming && there)
-    it->second = now;
+    it->last_spam = now;
   else if (spamming)
-    ns.spammers.emplace(it, host, now);
+    ns.spammers.insert(it, {host, now});
   else if (there)
     ns.spammers.erase(it);
 }

@@ -34,6 +34,7 @@
 #include "spamflow/cidr.hpp"
 #include "spamflow/dense_map.hpp"
 #include "spamflow/result.hpp"
+#include "spamflow/small_vector.hpp"
 
 namespace spamflow {
 
@@ -156,15 +157,20 @@ private:
     double spam, good;
   };
   struct AddressState {
-    std::vector<Sample> samples; // oldest first
+    SmallVector<Sample, 1> samples; // oldest first; most addresses send one
     std::int64_t last_seen = 0;
     double spam = 0, good = 0; // sums over samples
   };
+  struct Spammer {
+    std::uint64_t key; // spammer_key()
+    std::int64_t last_spam;
+  };
   struct NetState {
     // Host units (spammer_key) and their last spam time, sorted by key: a
-    // network holds a few, 16 bytes each (a map's node per entry was 4% of
-    // banwrite; 48-byte entries of IpAddress kept 2% in moves).
-    std::vector<std::pair<std::uint64_t, std::int64_t>> spammers;
+    // network holds a few, 16 bytes each, the first in place (a map's node
+    // per entry was 4% of banwrite; 48-byte entries of IpAddress kept 2% in
+    // moves).
+    SmallVector<Spammer, 1> spammers;
     std::int64_t last_seen = 0;
     std::size_t prune_at = 64; // spammers' size that triggers the next pruning
   };
