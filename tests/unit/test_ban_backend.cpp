@@ -11,24 +11,16 @@
 #include <string>
 
 #include "spamflow/ban_backend.hpp"
+#include "temp_dir.hpp"
 
 using namespace spamflow;
+using spamflow::testing::TempDir;
 
 namespace {
 
 IpNetwork net(const char *text) {
   return IpNetwork::parse(text).value();
 }
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "banbackend.XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const char *name) const { return (path / name).string(); }
-};
 
 std::string slurp(const std::string &path) {
   std::ifstream in(path);
@@ -59,7 +51,7 @@ std::vector<BanEntry> sample_active() {
 } // namespace
 
 TEST_CASE("the CIDR list backend rewrites its file atomically, sorted", "[banbackend]") {
-  TempDir dir;
+  TempDir dir("banbackend");
   std::vector<BanEntry> active = {{net("2001:db8::/48"), net("2001:db8::/48"), 9},
                                   {net("203.0.113.0/24"), net("203.0.113.0/24"), 9},
                                   {net("198.51.100.7/32"), net("198.51.100.7/32"), 9}};

@@ -11,20 +11,12 @@
 
 #include "spamflow/ban_rollup.hpp"
 #include "spamflow/ban_store.hpp"
+#include "temp_dir.hpp"
 
 using namespace spamflow;
+using spamflow::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "banmigrate.XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const char *name) const { return (path / name).string(); }
-};
 
 // Schema version 3 as banwrite created it (the rollup tables are version
 // 2's, kRollupSchemaSql).
@@ -150,7 +142,7 @@ BanStore open_old_database(TempDir &dir, int version) {
 
 TEST_CASE("schema 4: a version 3 database keeps its recipients and clients as views",
           "[banstore][migrate]") {
-  TempDir dir;
+  TempDir dir("banmigrate");
   auto store = open_old_database(dir, 3);
   Db &db = store.db();
   CHECK(db.user_version() == BanStore::kSchemaVersion);
@@ -193,7 +185,7 @@ TEST_CASE("schema 4: a version 3 database keeps its recipients and clients as vi
 
 TEST_CASE("schema 4: a version 2 database goes through version 3 and loses its unused indexes",
           "[banstore][migrate]") {
-  TempDir dir;
+  TempDir dir("banmigrate");
   auto store = open_old_database(dir, 2);
   Db &db = store.db();
   CHECK(db.user_version() == BanStore::kSchemaVersion);
@@ -209,7 +201,7 @@ TEST_CASE("schema 4: a version 2 database goes through version 3 and loses its u
 }
 
 TEST_CASE("schema 4: a migration that fails leaves the database as it was", "[banstore][migrate]") {
-  TempDir dir;
+  TempDir dir("banmigrate");
   std::string path = dir.file("v3.db");
   make_old_database(path, 3);
   {
@@ -231,7 +223,7 @@ TEST_CASE("schema 4: a migration that fails leaves the database as it was", "[ba
 
 TEST_CASE("schema 5: the index by client key holds spam only, and ban effect's count uses it",
           "[banstore][migrate]") {
-  TempDir dir;
+  TempDir dir("banmigrate");
   auto store = open_old_database(dir, 3);
   Db &db = store.db();
   CHECK(object_type(db, "messages_client").empty());

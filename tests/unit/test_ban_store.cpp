@@ -9,20 +9,12 @@
 #include <unordered_map>
 
 #include "spamflow/ban_store.hpp"
+#include "temp_dir.hpp"
 
 using namespace spamflow;
+using spamflow::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "banstore.XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const char *name) const { return (path / name).string(); }
-};
 
 StoredRecord message(const char *ip, std::int64_t t, const char *verdict) {
   StoredRecord r;
@@ -60,7 +52,7 @@ BanEvent ban_event(const char *target, BanEvent::Action action) {
 } // namespace
 
 TEST_CASE("a new database is created at the current schema version, in WAL mode", "[banstore]") {
-  TempDir dir;
+  TempDir dir("banstore");
   auto store = BanStore::open(dir.file("x.db"));
   REQUIRE(store.ok());
   CHECK(store->db().user_version() == BanStore::kSchemaVersion);
@@ -73,7 +65,7 @@ TEST_CASE("a new database is created at the current schema version, in WAL mode"
 }
 
 TEST_CASE("records are stored in batches and survive a reopen", "[banstore]") {
-  TempDir dir;
+  TempDir dir("banstore");
   BanStoreOptions opt;
   opt.batch_records = 2;
   {
@@ -114,7 +106,7 @@ TEST_CASE("records are stored in batches and survive a reopen", "[banstore]") {
 }
 
 TEST_CASE("an uncommitted batch is lost, nothing else", "[banstore]") {
-  TempDir dir;
+  TempDir dir("banstore");
   {
     auto store = BanStore::open(dir.file("x.db"));
     REQUIRE(store->add_record(message("198.51.100.7", 1000, "spam")));
@@ -128,7 +120,7 @@ TEST_CASE("an uncommitted batch is lost, nothing else", "[banstore]") {
 }
 
 TEST_CASE("ban events keep the active list and the history", "[banstore]") {
-  TempDir dir;
+  TempDir dir("banstore");
   auto store = BanStore::open(dir.file("x.db"));
   REQUIRE(store->add_ban_event(ban_event("203.0.113.0/24", BanEvent::Action::kAdd), 100));
   REQUIRE(store->add_ban_event(ban_event("198.51.100.7/32", BanEvent::Action::kAdd), 100));
@@ -151,7 +143,7 @@ TEST_CASE("ban events keep the active list and the history", "[banstore]") {
 }
 
 TEST_CASE("a database from a newer banwrite is refused", "[banstore]") {
-  TempDir dir;
+  TempDir dir("banstore");
   {
     auto db = Db::open(dir.file("x.db"));
     REQUIRE(db->exec("PRAGMA user_version = 99"));
@@ -165,7 +157,7 @@ TEST_CASE("a database from a newer banwrite is refused", "[banstore]") {
 }
 
 TEST_CASE("clients add up per address over several batches", "[banstore]") {
-  TempDir dir;
+  TempDir dir("banstore");
   auto store = BanStore::open(dir.file("x.db"));
   REQUIRE(store.ok());
   // 70 addresses, each seen once in each of two batches.

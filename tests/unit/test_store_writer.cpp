@@ -8,21 +8,13 @@
 
 #include "spamflow/ban_store.hpp"
 #include "store_writer.hpp"
+#include "temp_dir.hpp"
 
 using namespace spamflow;
 using spamflow::banwrite::StoreWriter;
+using spamflow::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "storewriter.XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const char *name) const { return (path / name).string(); }
-};
 
 std::uintmax_t file_size_or_zero(const std::string &path) {
   std::error_code ec;
@@ -50,7 +42,7 @@ void fill(StoredRecord &r, int n) {
 } // namespace
 
 TEST_CASE("a never-idle writer restarts its WAL once it holds WalPages::restart pages") {
-  TempDir dir;
+  TempDir dir("storewriter");
   std::string db = dir.file("spam.db");
   constexpr int kCommits = 150, kPerCommit = 100;
   std::uintmax_t largest_wal = 0;
