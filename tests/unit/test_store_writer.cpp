@@ -68,10 +68,11 @@ TEST_CASE("a never-idle writer restarts its WAL once it holds WalPages::restart 
   // 15,000 records of more than a kilobyte went through the WAL (over
   // 15 MB); restarting, it never held much more than 48 pages and a commit.
   INFO("largest WAL: " << largest_wal << " bytes");
-  CHECK(largest_wal < 3u * 1024 * 1024);
+  CHECK(largest_wal < std::uintmax_t{3} * 1024 * 1024);
   auto reopened = BanStore::open(db);
   REQUIRE(reopened);
-  CHECK(reopened->db().query_int("SELECT count(*) FROM messages").value() == kCommits * kPerCommit);
+  CHECK(reopened->db().query_int("SELECT count(*) FROM messages").value() ==
+        std::int64_t{kCommits} * kPerCommit);
   auto check = reopened->db().prepare("PRAGMA integrity_check");
   REQUIRE(check);
   REQUIRE(check->step());
