@@ -25,3 +25,23 @@ need_file() {
     exit 77
   fi
 }
+
+# need_command NAME: skips when a command the test runs (e.g. sqlite3) is
+# not installed.
+need_command() {
+  if ! command -v "$1" > /dev/null; then
+    echo "skipped: $1 is not installed"
+    exit 77
+  fi
+}
+
+# make_tmp: a fresh directory in $tmp, removed when the test exits.
+make_tmp() {
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}

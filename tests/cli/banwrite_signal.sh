@@ -7,16 +7,13 @@
 set -euo pipefail
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
-bw=$build/tools/banwrite/banwrite
-logjoin=$build/tools/logjoin/logjoin
-spamclass=$build/tools/spamclass/spamclass
-for t in "$bw" "$logjoin" "$spamclass"; do
-  [ -x "$t" ] || { echo "SKIP: $t is not built"; exit 77; }
-done
-command -v sqlite3 > /dev/null || { echo "SKIP: the sqlite3 shell is not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$src/tests/cli_common.sh"
+need_tool banwrite
+need_tool logjoin
+need_tool spamclass
+bw=$banwrite
+need_command sqlite3
+make_tmp
 
 "$logjoin" --year 2026 "$src/tests/data/sample/maillog" | "$spamclass" > "$tmp/all.jsonl"
 grep '"kind":"\(message\|session\)"' "$tmp/all.jsonl" > "$tmp/records.jsonl"
