@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "spamflow/classify.hpp"
+#include "spamflow/json_fields.hpp"
 #include "spamflow/text_scan.hpp"
 
 namespace spamflow {
@@ -18,8 +19,8 @@ bool ends_with_ci(std::string_view text, std::string_view suffix) {
          starts_with_ci(text.substr(text.size() - suffix.size()), suffix);
 }
 
-// The record's top-level keys the rules read, found in one pass over the
-// record (looking each up walked the keys again: a fifth of spamclass).
+// The record's top-level keys the rules read (JsonFields finds them in one
+// pass).
 enum class Key {
   kKind,
   kClient,
@@ -39,21 +40,8 @@ constexpr std::string_view kKeyNames[] = {"kind",  "client",  "proto", "auth",  
                                           "spamd", "rejects", "rcpts", "events", "from",  "nrcpts"};
 static_assert(std::size(kKeyNames) == static_cast<std::size_t>(Key::kCount));
 
-struct RecordFields {
-  element value[static_cast<std::size_t>(Key::kCount)];
-  bool present[static_cast<std::size_t>(Key::kCount)] = {};
-
-  // As obj[key] would: the first of a repeated key.
-  explicit RecordFields(object rec) {
-    for (auto field : rec) {
-      std::string_view k = field.key;
-      for (std::size_t i = 0; i < std::size(kKeyNames); ++i)
-        if (k == kKeyNames[i]) {
-          if (!present[i]) value[i] = field.value, present[i] = true;
-          break;
-        }
-    }
-  }
+struct RecordFields : JsonFields<static_cast<std::size_t>(Key::kCount)> {
+  explicit RecordFields(object rec) : JsonFields(rec, kKeyNames) {}
   const element *find(Key k) const {
     auto i = static_cast<std::size_t>(k);
     return present[i] ? &value[i] : nullptr;

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "spamflow/json_fields.hpp"
 #include "spamflow/json_writer.hpp"
 #include "spamflow/log_time.hpp"
 
@@ -36,19 +37,8 @@ constexpr std::string_view kFieldNames[kFieldCount] = {
     "kind",  "host", "qid",    "from",  "msgid", "pid", "size",     "nrcpts",
     "first", "last", "client", "class", "rcpts", "net", "complete", "events"};
 
-// The first occurrence of each field, as element lookup finds it.
-struct Fields {
-  std::array<element, kFieldCount> value{};
-  std::array<bool, kFieldCount> present{};
-
-  explicit Fields(simdjson::dom::object obj) {
-    for (auto field : obj)
-      for (std::size_t f = 0; f < kFieldCount; ++f)
-        if (field.key == kFieldNames[f]) {
-          if (!present[f]) value[f] = field.value, present[f] = true;
-          break;
-        }
-  }
+struct Fields : JsonFields<kFieldCount> {
+  explicit Fields(simdjson::dom::object obj) : JsonFields(obj, kFieldNames) {}
   // Present and not null.
   bool has(Field f) const { return present[f] && !value[f].is_null(); }
 };
