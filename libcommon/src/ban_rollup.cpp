@@ -50,20 +50,25 @@ constexpr const char *kUpsertReason =
     "INSERT INTO rollup_reason(hour,reason,records) VALUES(?1,?2,?3)"
     " ON CONFLICT DO UPDATE SET records=records+excluded.records";
 // The earliest record's name and net win, as in report's scan of messages.
-constexpr const char *kUpsertClient =
-    "INSERT INTO rollup_client VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-    "?17,?18,?19,?20,?21) ON CONFLICT DO UPDATE SET"
-    " name=CASE WHEN excluded.first<first THEN excluded.name ELSE name END,"
-    " net=CASE WHEN excluded.first<first THEN excluded.net ELSE net END,"
-    " first=min(first,excluded.first), last=max(last,excluded.last),"
-    " records=records+excluded.records,"
-    " messages=messages+excluded.messages, sessions=sessions+excluded.sessions,"
-    " rcpts=rcpts+excluded.rcpts, spam=spam+excluded.spam, suspect=suspect+excluded.suspect,"
-    " ham=ham+excluded.ham, local=local+excluded.local,"
-    " unclassified=unclassified+excluded.unclassified, spam_mon=spam_mon+excluded.spam_mon,"
-    " spam_tue=spam_tue+excluded.spam_tue, spam_wed=spam_wed+excluded.spam_wed,"
-    " spam_thu=spam_thu+excluded.spam_thu, spam_fri=spam_fri+excluded.spam_fri,"
-    " spam_sat=spam_sat+excluded.spam_sat, spam_sun=spam_sun+excluded.spam_sun";
+// `rows` clients per run; OR FAIL as in BanStore's multi-row INSERT (no
+// statement journal: every column is always bound).
+constexpr int kClientColumns = 21;
+constexpr std::size_t kClientsPerUpsert = 64;
+std::string upsert_clients_sql(int rows) {
+  return "INSERT OR FAIL INTO rollup_client VALUES" + sql_value_rows(kClientColumns, rows) +
+         " ON CONFLICT DO UPDATE SET"
+         " name=CASE WHEN excluded.first<first THEN excluded.name ELSE name END,"
+         " net=CASE WHEN excluded.first<first THEN excluded.net ELSE net END,"
+         " first=min(first,excluded.first), last=max(last,excluded.last),"
+         " records=records+excluded.records,"
+         " messages=messages+excluded.messages, sessions=sessions+excluded.sessions,"
+         " rcpts=rcpts+excluded.rcpts, spam=spam+excluded.spam, suspect=suspect+excluded.suspect,"
+         " ham=ham+excluded.ham, local=local+excluded.local,"
+         " unclassified=unclassified+excluded.unclassified, spam_mon=spam_mon+excluded.spam_mon,"
+         " spam_tue=spam_tue+excluded.spam_tue, spam_wed=spam_wed+excluded.spam_wed,"
+         " spam_thu=spam_thu+excluded.spam_thu, spam_fri=spam_fri+excluded.spam_fri,"
+         " spam_sat=spam_sat+excluded.spam_sat, spam_sun=spam_sun+excluded.spam_sun";
+}
 
 std::size_t mix(std::size_t h, std::size_t v) {
   return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
@@ -160,12 +165,13 @@ Result<bool> RollupBatch::write(Db &db) {
   if (hours_.empty()) return true;
   auto hour = db.prepare(kUpsertHour);
   auto reason = db.prepare(kUpsertReason);
-  auto client = db.prepare(kUpsertClient);
-  if (!hour || !reason || !client)
-    return make_error(!hour ? hour.error() : !reason ? reason.error() : client.error());
+  auto client = db.prepare(upsert_clients_sql(1));
+  auto clients = db.prepare(upsert_clients_sql(kClientsPerUpsert));
+  for (auto *st : {&hour, &reason, &client, &clients})
+    if (!*st) return make_error(st->error());
   // Every parameter is bound before each run (run_rebound), text by
   // reference (the maps hold it), numbers only when they differ from the
-  // row before (a client's counts are mostly zeros).
+  // run before (a client's counts are mostly zeros).
   for (const auto &[k, v] : hours_) {
     hour->bind(1, k.hour).bind(2, k.utc_offset).bind_ref(3, k.host);
     hour->bind_ref(4, k.kind).bind_ref(5, k.verdict).bind(6, v.first).bind(7, v.second);
@@ -174,17 +180,27 @@ Result<bool> RollupBatch::write(Db &db) {
   for (const auto &[k, n] : reasons_)
     if (auto ok = reason->bind(1, k.hour).bind_ref(2, k.name).bind(3, n).run_rebound(); !ok)
       return ok;
+  auto bind_client = [](Statement &st, int base, const ClientEntry &kv) {
+    const Client &c = kv.second;
+    st.bind_ref(base + 1, kv.first).bind_ref(base + 2, c.name).bind_ref(base + 3, c.net);
+    st.bind_kept(base + 4, c.first);
+    int col = base + 5;
+    for (std::int64_t v : c.counts)
+      st.bind_kept(col++, v);
+    for (std::int64_t v : c.spam_dow)
+      st.bind_kept(col++, v);
+    st.bind_kept(col, c.last);
+  };
   if (client_order_.size() != clients_.size()) sort_clients();
-  for (const auto &[prefix, kv] : client_order_) {
-    std::string_view ip = kv->first;
-    const Client &c = kv->second;
-    client->bind_ref(1, ip).bind_ref(2, c.name).bind_ref(3, c.net).bind_kept(4, c.first);
-    int col = 5;
-    for (std::int64_t n : c.counts)
-      client->bind_kept(col++, n);
-    for (std::int64_t n : c.spam_dow)
-      client->bind_kept(col++, n);
-    client->bind_kept(col, c.last);
+  std::size_t i = 0, n = client_order_.size();
+  for (; n - i >= kClientsPerUpsert; i += kClientsPerUpsert) {
+    for (std::size_t row = 0; row < kClientsPerUpsert; ++row) {
+      bind_client(*clients, static_cast<int>(row) * kClientColumns, *client_order_[i + row].second);
+    }
+    if (auto ok = clients->run_rebound(); !ok) return ok;
+  }
+  for (; i < n; ++i) {
+    bind_client(*client, 0, *client_order_[i].second);
     if (auto ok = client->run_rebound(); !ok) return ok;
   }
   return true;

@@ -259,4 +259,18 @@ std::int64_t Db::last_insert_rowid() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
+std::string sql_value_rows(int columns, int rows) {
+  std::string sql;
+  for (int row = 0; row < rows; ++row) {
+    sql += row ? ",(" : "(";
+    for (int col = 1; col <= columns; ++col) {
+      if (col > 1) sql += ',';
+      sql += '?';
+      sql += std::to_string(row * columns + col);
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
 } // namespace spamflow

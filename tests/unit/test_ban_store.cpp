@@ -174,3 +174,48 @@ TEST_CASE("clients add up per address over several batches", "[banstore]") {
   CHECK(store->db().query_int("SELECT count(*) FROM clients WHERE last - first = 100").value() ==
         70);
 }
+
+TEST_CASE("store_rows writes every row in order, however many a statement takes", "[banstore]") {
+  // Rows differ in every way a bound parameter can (null or not, kind,
+  // verdict, numbers), so a slot left bound from another row would show.
+  auto row = [](int i) {
+    StoredRecord r = message(("198.51.100." + std::to_string(i % 250)).c_str(), 5000 + i,
+                             i % 2 ? "spam" : "ham");
+    r.qid = "Q" + std::to_string(i);
+    r.kind = i % 3 ? "message" : "session";
+    r.nrcpts = i % 5;
+    if (i % 7 == 0) r.client.reset();
+    if (i % 4 == 0) r.has_time = false;
+    if (i % 6 == 0) r.verdict.clear();
+    return r;
+  };
+  for (int n : {1, 63, 64, 65, 200}) {
+    TempDir dir("banstore");
+    auto store = BanStore::open(dir.file("x.db"));
+    REQUIRE(store.ok());
+    std::vector<StoredRecord> records;
+    std::vector<RecordRowText> texts(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+      records.push_back(row(i));
+    for (std::size_t i = 0; i < records.size(); ++i)
+      prepare_row_text(records[i], texts[i]);
+    REQUIRE(store->store_rows(records.data(), texts.data(), records.size()));
+    REQUIRE(store->commit());
+    auto q = store->db().prepare("SELECT id, qid, kind, nrcpts, client_ip, first, verdict"
+                                 " FROM messages ORDER BY id");
+    int i = 0;
+    while (q->step()) {
+      INFO("n=" << n << " row " << i);
+      StoredRecord want = row(i);
+      CHECK(q->column_int(0) == i + 1);
+      CHECK(q->column_text(1) == want.qid);
+      CHECK(q->column_text(2) == want.kind);
+      CHECK(q->column_int(3) == want.nrcpts);
+      CHECK(q->column_text(4) == (want.client ? want.client->to_string() : ""));
+      CHECK(q->column_int(5) == (want.has_time ? want.first : 0));
+      CHECK(q->column_text(6) == want.verdict);
+      ++i;
+    }
+    CHECK(i == n);
+  }
+}

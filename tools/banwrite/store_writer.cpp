@@ -167,8 +167,9 @@ void StoreWriter::run() {
 }
 
 Result<bool> StoreWriter::write(Chunk &chunk) {
-  for (std::size_t i = 0; i < chunk.used; ++i)
-    if (auto ok = store_.store_row(chunk.records[i], chunk.texts[i]); !ok) return ok;
+  if (chunk.used)
+    if (auto ok = store_.store_rows(chunk.records.data(), chunk.texts.data(), chunk.used); !ok)
+      return ok;
   for (const auto &[event, now] : chunk.events)
     if (auto ok = store_.add_ban_event(event, now); !ok) return ok;
   if (chunk.rollup)

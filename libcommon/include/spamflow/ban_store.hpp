@@ -64,6 +64,8 @@ public:
   // needed); store_rollups() adds summed rollups in the open batch (leaving
   // them to be cleared by the caller). Then commit().
   Result<bool> store_row(const StoredRecord &record, const RecordRowText &text);
+  // store_row() for n records in a row, several per statement.
+  Result<bool> store_rows(const StoredRecord *records, const RecordRowText *texts, std::size_t n);
   Result<bool> store_rollups(RollupBatch &rollup);
   // Writes a ban event (bans row and ban_history) inside the open batch.
   // Call commit() before announcing it, so what was announced is stored.
@@ -99,7 +101,9 @@ private:
 
   Db db_;
   BanStoreOptions opt_;
-  Statement insert_message_;
+  static constexpr std::size_t kRowsPerInsert = 64;
+  Statement insert_message_;  // one row
+  Statement insert_messages_; // kRowsPerInsert rows
   Statement insert_ban_, end_ban_, insert_history_;
   RollupBatch rollup_;     // add_record()'s share of the rollup tables
   RecordRowText row_text_; // of the record add_record() inserts

@@ -129,4 +129,9 @@ private:
   std::string path_;
 };
 
+// "(?1,…,?c),(?c+1,…,?2c),…": the VALUES list of an INSERT of `rows` rows
+// of `columns` parameters each. One run of such a statement pays the
+// fixed cost of a run (opening cursors, halting, resetting) once.
+std::string sql_value_rows(int columns, int rows);
+
 } // namespace spamflow
