@@ -10,7 +10,7 @@ namespace spamflow {
 namespace {
 
 IpNetwork net_of(const IpAddress &addr, int prefix) {
-  return IpNetwork::from(addr, prefix, false).value();
+  return IpNetwork::containing(addr, prefix);
 }
 
 } // namespace

@@ -117,6 +117,12 @@ Result<IpNetwork> IpNetwork::from(IpAddress addr, int prefix_len, bool strict) {
   return IpNetwork(make_address(addr.version(), masked), prefix_len);
 }
 
+IpNetwork IpNetwork::containing(IpAddress addr, int prefix_len) {
+  prefix_len = std::clamp(prefix_len, 0, addr.max_prefix());
+  const u128 masked = addr.value() & net_mask(prefix_len, addr.max_prefix());
+  return IpNetwork(make_address(addr.version(), masked), prefix_len);
+}
+
 IpAddress IpNetwork::broadcast_address() const {
   return make_address(version(), addr_.value() | host_mask(prefix_, max_prefix()));
 }

@@ -152,6 +152,17 @@ TEST_CASE("networks parse strictly or leniently, with described errors", "[ip]")
   CHECK(IpNetwork::from(addr("10.1.2.3"), 8).error() == "10.1.2.3/8 has host bits set");
   CHECK(IpNetwork::from(addr("10.1.2.3"), 33).error() == "prefix length 33 out of range 0..32");
   CHECK(IpNetwork::from(addr("::"), -1).error() == "prefix length -1 out of range 0..128");
+
+  // containing(): from() without checks, the length clamped.
+  CHECK(IpNetwork::containing(addr("10.1.2.3"), 8).to_string() == "10.0.0.0/8");
+  CHECK(IpNetwork::containing(addr("10.1.2.3"), 32).to_string() == "10.1.2.3/32");
+  CHECK(IpNetwork::containing(addr("10.1.2.3"), 0).to_string() == "0.0.0.0/0");
+  CHECK(IpNetwork::containing(addr("10.1.2.3"), 40).to_string() == "10.1.2.3/32");
+  CHECK(IpNetwork::containing(addr("2001:db8::1"), 48).to_string() == "2001:db8::/48");
+  CHECK(IpNetwork::containing(addr("2001:db8::1"), -3).to_string() == "::/0");
+  for (int len = 0; len <= 128; len += 7)
+    CHECK(IpNetwork::containing(addr("2001:db8:ffff::1"), len) ==
+          IpNetwork::from(addr("2001:db8:ffff::1"), len, false).value());
 }
 
 TEST_CASE("containment, subnets and supernets", "[ip]") {

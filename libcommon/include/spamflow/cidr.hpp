@@ -28,6 +28,9 @@ public:
   // No allocation unless it fails.
   static Result<IpNetwork> parse(std::string_view text, bool strict = true);
   static Result<IpNetwork> from(IpAddress addr, int prefix_len, bool strict = true);
+  // The network of prefix_len (clamped to 0..max_prefix()) that holds addr:
+  // from() without its checks, for hot paths whose lengths are known good.
+  static IpNetwork containing(IpAddress addr, int prefix_len);
 
   IpAddress network_address() const { return addr_; }
   IpAddress broadcast_address() const; // the last address
