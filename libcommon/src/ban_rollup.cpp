@@ -50,6 +50,8 @@ constexpr const char *kUpsertReason =
     "INSERT INTO rollup_reason(hour,reason,records) VALUES(?1,?2,?3)"
     " ON CONFLICT DO UPDATE SET records=records+excluded.records";
 // The earliest record's name and net win, as in report's scan of messages.
+// CASE, not min() and max(): SQLite gives a multi-row upsert that calls a
+// function in its SET a statement journal (see schema 6 in ban_store.cpp).
 // `rows` clients per run; OR FAIL as in BanStore's multi-row INSERT (no
 // statement journal: every column is always bound).
 constexpr int kClientColumns = 21;
@@ -59,7 +61,8 @@ std::string upsert_clients_sql(int rows) {
          " ON CONFLICT DO UPDATE SET"
          " name=CASE WHEN excluded.first<first THEN excluded.name ELSE name END,"
          " net=CASE WHEN excluded.first<first THEN excluded.net ELSE net END,"
-         " first=min(first,excluded.first), last=max(last,excluded.last),"
+         " first=CASE WHEN excluded.first<first THEN excluded.first ELSE first END,"
+         " last=CASE WHEN excluded.last>last THEN excluded.last ELSE last END,"
          " records=records+excluded.records,"
          " messages=messages+excluded.messages, sessions=sessions+excluded.sessions,"
          " rcpts=rcpts+excluded.rcpts, spam=spam+excluded.spam, suspect=suspect+excluded.suspect,"

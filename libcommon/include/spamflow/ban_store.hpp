@@ -49,7 +49,7 @@ struct StoredBan {
 class BanStore {
 public:
   static constexpr const char *kDefaultPath = "/var/lib/spamflow/spam.db";
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens or creates the database and migrates it to kSchemaVersion. A
   // database newer than this program is refused.
