@@ -118,8 +118,8 @@ CREATE INDEX messages_spam_client ON messages(client_family, client_key, first)
 // key excepted), columns in the same order: banwrite upserts 64 clients a
 // statement, and SQLite gives a multi-row upsert that may fail a NOT NULL
 // check a statement journal, a copy of every page it changes (spilled to a
-// temporary file: 8% of banwrite's CPU on 1.35M records). banwrite binds
-// every column, so none is ever null.
+// temporary file: 10,000 page writes for 135k records, 0.2 s of system
+// time on 1.35M). banwrite binds every column, so none is ever null.
 constexpr const char *kSchemaV6 = R"sql(
 DROP VIEW clients;
 CREATE TABLE rollup_client_v6 (
