@@ -49,11 +49,12 @@ constexpr const char *kUpsertHour =
 constexpr const char *kUpsertReason =
     "INSERT INTO rollup_reason(hour,reason,records) VALUES(?1,?2,?3)"
     " ON CONFLICT DO UPDATE SET records=records+excluded.records";
-// The earliest record's name and net win, as in report's scan of messages.
-// CASE, not min() and max(): SQLite gives a multi-row upsert that calls a
-// function in its SET a statement journal (see schema 6 in ban_store.cpp).
-// `rows` clients per run; OR FAIL as in BanStore's multi-row INSERT (no
-// statement journal: every column is always bound).
+// `rows` clients per run. A multi-row statement that may abort gets a
+// journal of every page it changes; this one may not: OR FAIL for its
+// INSERT, no NOT NULL column for its UPDATE (schema 6, ban_store.cpp), and
+// CASE in place of min() and max() (with min() in the SET, SQLite 3.40
+// kept a journal too). The earliest record's name and net win, as in
+// report's scan of messages.
 constexpr int kClientColumns = 21;
 constexpr std::size_t kClientsPerUpsert = 64;
 std::string upsert_clients_sql(int rows) {
