@@ -167,12 +167,13 @@ void RollupBatch::clear() {
 
 Result<bool> RollupBatch::write(Db &db) {
   if (hours_.empty()) return true;
-  auto hour = db.prepare(kUpsertHour);
-  auto reason = db.prepare(kUpsertReason);
-  auto client = db.prepare(upsert_clients_sql(1));
-  auto clients = db.prepare(upsert_clients_sql(kClientsPerUpsert));
-  for (auto *st : {&hour, &reason, &client, &clients})
+  auto hour_st = db.cached(kUpsertHour);
+  auto reason_st = db.cached(kUpsertReason);
+  auto client_st = db.cached(upsert_clients_sql(1));
+  auto clients_st = db.cached(upsert_clients_sql(kClientsPerUpsert));
+  for (auto *st : {&hour_st, &reason_st, &client_st, &clients_st})
     if (!*st) return make_error(st->error());
+  Statement *hour = *hour_st, *reason = *reason_st, *client = *client_st, *clients = *clients_st;
   // Every parameter is bound before each run (run_rebound), text by
   // reference (the maps hold it), numbers only when they differ from the
   // run before (a client's counts are mostly zeros).

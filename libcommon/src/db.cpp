@@ -180,21 +180,25 @@ Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
   return db;
 }
 
-Db::Db(Db &&other) noexcept : db_(other.db_), path_(std::move(other.path_)) {
+Db::Db(Db &&other) noexcept
+    : db_(other.db_), path_(std::move(other.path_)), cached_(std::move(other.cached_)) {
   other.db_ = nullptr;
 }
 
 Db &Db::operator=(Db &&other) noexcept {
   if (this != &other) {
+    cached_.clear(); // finalized before their connection closes
     sqlite3_close_v2(db_);
     db_ = other.db_;
     path_ = std::move(other.path_);
+    cached_ = std::move(other.cached_);
     other.db_ = nullptr;
   }
   return *this;
 }
 
 Db::~Db() {
+  cached_.clear(); // finalized before their connection closes
   sqlite3_close_v2(db_);
 }
 
@@ -216,6 +220,16 @@ Result<Statement> Db::prepare(std::string_view sql) {
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return make_error(last_error());
   return Statement(stmt, db_);
+}
+
+Result<Statement *> Db::cached(const std::string &sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end()) {
+    auto st = prepare(sql);
+    if (!st) return make_error(st.error());
+    it = cached_.emplace(sql, std::move(*st)).first;
+  }
+  return &it->second;
 }
 
 Result<bool> Db::exec(std::string_view sql) {

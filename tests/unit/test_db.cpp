@@ -62,3 +62,27 @@ TEST_CASE("Statement: a kept bind past the last parameter is refused by SQLite, 
   REQUIRE(st.run_rebound());
   CHECK(all_rows(db) == std::vector<std::string>{"1|2|integer"});
 }
+
+TEST_CASE("Db::cached: one statement per SQL text, kept with its connection", "[db]") {
+  auto db = Db::open(":memory:").value();
+  REQUIRE(db.exec("CREATE TABLE t(a INTEGER, b TEXT)"));
+  const std::string insert = "INSERT INTO t VALUES" + spamflow::sql_value_rows(2, 2);
+  CHECK(insert == "INSERT INTO t VALUES(?1,?2),(?3,?4)");
+  auto first = db.cached(insert);
+  REQUIRE(first);
+  REQUIRE((*first)->bind(1, 1).bind(2, "x").bind(3, 2).bind(4, "y").run_rebound());
+  auto again = db.cached(insert);
+  REQUIRE(again);
+  CHECK(*again == *first); // the same statement, not prepared again
+  REQUIRE((*again)->bind(1, 3).bind(2, "z").bind(3, 4).bind(4, "w").run_rebound());
+  CHECK(db.query_int("SELECT count(*) FROM t").value() == 4);
+  CHECK(db.query_int("SELECT sum(a) FROM t").value() == 10);
+  CHECK_FALSE(db.cached("INSERT INTO nowhere VALUES(1)"));
+  // A moved connection takes its statements along.
+  Db moved = std::move(db);
+  auto after = moved.cached(insert);
+  REQUIRE(after);
+  CHECK(*after == *first);
+  REQUIRE((*after)->bind(1, 5).bind(2, "v").bind(3, 6).bind(4, "u").run_rebound());
+  CHECK(moved.query_int("SELECT count(*) FROM t").value() == 6);
+}

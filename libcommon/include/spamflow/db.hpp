@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "spamflow/result.hpp"
@@ -99,6 +100,11 @@ public:
   ~Db();
 
   Result<Statement> prepare(std::string_view sql);
+  // The statement for sql, prepared on first use and kept with the
+  // connection: for statements run again and again, each time with all
+  // their parameters bound (banwrite's rollup upserts, whose 64-row
+  // statements took 1% of its writer to prepare at every flush).
+  Result<Statement *> cached(const std::string &sql);
   // Runs one or more statements without results.
   Result<bool> exec(std::string_view sql);
   // First column of the first row as an integer (0 if no row).
@@ -127,6 +133,7 @@ private:
   std::string last_error() const;
   sqlite3 *db_ = nullptr;
   std::string path_;
+  std::unordered_map<std::string, Statement> cached_; // cached()
 };
 
 // "(?1,…,?c),(?c+1,…,?2c),…": the VALUES list of an INSERT of `rows` rows
