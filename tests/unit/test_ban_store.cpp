@@ -194,6 +194,7 @@ TEST_CASE("store_rows writes every row in order, however many a statement takes"
     auto store = BanStore::open(dir.file("x.db"));
     REQUIRE(store.ok());
     std::vector<StoredRecord> records;
+    records.reserve(static_cast<std::size_t>(n));
     std::vector<RecordRowText> texts(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
       records.push_back(row(i));
