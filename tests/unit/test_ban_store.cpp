@@ -101,7 +101,7 @@ TEST_CASE("records are stored in batches and survive a reopen", "[banstore]") {
   CHECK(r->column_int(0) == 2);
   auto t = store->db().prepare("SELECT utc_offset, reasons, verdict FROM messages LIMIT 1");
   REQUIRE(t->step());
-  CHECK(t->column_int(0) == -4 * 3600);
+  CHECK(t->column_int(0) == std::int64_t{-4} * 3600);
   CHECK(t->column_text(1) == R"(["spamd_spam"])");
 }
 
