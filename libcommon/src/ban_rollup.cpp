@@ -169,8 +169,11 @@ Result<bool> RollupBatch::write(Db &db) {
   if (hours_.empty()) return true;
   auto hour_st = db.cached(kUpsertHour);
   auto reason_st = db.cached(kUpsertReason);
-  auto client_st = db.cached(upsert_clients_sql(1));
-  auto clients_st = db.cached(upsert_clients_sql(kClientsPerUpsert));
+  // Built once: each flush only looks them up in the connection's cache.
+  static const std::string kUpsertClient = upsert_clients_sql(1);
+  static const std::string kUpsertClients = upsert_clients_sql(kClientsPerUpsert);
+  auto client_st = db.cached(kUpsertClient);
+  auto clients_st = db.cached(kUpsertClients);
   for (auto *st : {&hour_st, &reason_st, &client_st, &clients_st})
     if (!*st) return make_error(st->error());
   Statement *hour = *hour_st, *reason = *reason_st, *client = *client_st, *clients = *clients_st;
@@ -199,9 +202,8 @@ Result<bool> RollupBatch::write(Db &db) {
   if (client_order_.size() != clients_.size()) sort_clients();
   std::size_t i = 0, n = client_order_.size();
   for (; n - i >= kClientsPerUpsert; i += kClientsPerUpsert) {
-    for (std::size_t row = 0; row < kClientsPerUpsert; ++row) {
+    for (std::size_t row = 0; row < kClientsPerUpsert; ++row)
       bind_client(*clients, static_cast<int>(row) * kClientColumns, *client_order_[i + row].second);
-    }
     if (auto ok = clients->run_rebound(); !ok) return ok;
   }
   for (; i < n; ++i) {

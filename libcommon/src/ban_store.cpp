@@ -404,7 +404,7 @@ Result<bool> BanStore::store_rows(const StoredRecord *records, const RecordRowTe
   if (auto b = ensure_batch(); !b) return b;
   std::size_t i = 0;
   // kRowsPerInsert rows per statement run: each run's fixed cost (opening
-  // cursors, halting, resetting) was a tenth of the writer's time.
+  // cursors, halting, resetting) was a tenth of the writer's instructions.
   for (; n - i >= kRowsPerInsert; i += kRowsPerInsert) {
     for (std::size_t row = 0; row < kRowsPerInsert; ++row)
       bind_message_row(insert_messages_, static_cast<int>(row) * kMessageColumns, records[i + row],
