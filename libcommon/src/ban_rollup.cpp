@@ -231,10 +231,12 @@ void RollupBatch::sort_clients() {
 }
 
 Result<bool> fill_rollups_from_messages(Db &db) {
-  // In time order, so that each client's earliest record names it.
+  // In the order banwrite stored them: each client's earliest record names
+  // it, the first stored of equally early ones (add() and the upsert keep
+  // an earlier time only), as when banwrite summed them.
   auto st = db.prepare("SELECT kind, host, first, utc_offset, verdict, nrcpts, client_ip,"
                        " client_name, net, reasons FROM messages WHERE first IS NOT NULL"
-                       " ORDER BY first, id");
+                       " ORDER BY id");
   if (!st) return make_error(st.error());
   RollupBatch batch;
   std::int64_t rows = 0;

@@ -1,5 +1,6 @@
 #include "spamflow/ban_store.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "spamflow/json_writer.hpp"
@@ -151,10 +152,12 @@ Result<bool> migrate_step(Db &db, int from) {
   }
   case 4:
     return db.exec(kSchemaV5);
-  default: {
+  case 5: {
     auto ok = db.exec(kSchemaV6);
     return ok ? db.exec(kClientsView) : ok;
   }
+  default:
+    return db.exec(kMessageBlocksSchemaSql);
   }
 }
 
@@ -290,6 +293,7 @@ Result<bool> BanStore::ensure_batch() {
 Result<bool> BanStore::commit() {
   if (!db_.in_transaction()) return true;
   if (auto f = rollup_.flush(db_); !f) return f;
+  if (auto f = blocks_.flush(db_); !f) return f;
   auto c = db_.commit();
   if (c) ++commits_;
   batch_count_ = 0;
@@ -317,10 +321,7 @@ void add_to_rollup(RollupBatch &rollup, const StoredRecord &r, const RecordRowTe
 }
 
 Result<bool> BanStore::store_row(const StoredRecord &record, const RecordRowText &text) {
-  if (auto b = ensure_batch(); !b) return b;
-  if (auto r = insert_row(record, text); !r) return r;
-  ++batch_count_;
-  return true;
+  return store_rows(&record, &text, 1);
 }
 
 Result<bool> BanStore::store_rollups(RollupBatch &rollup) {
@@ -414,7 +415,24 @@ Result<bool> BanStore::store_rows(const StoredRecord *records, const RecordRowTe
   for (; i < n; ++i)
     if (auto r = insert_row(records[i], texts[i]); !r) return r;
   batch_count_ += n;
-  return true;
+  return note_block(records, n);
+}
+
+// The rows just inserted, in message_blocks: their ids are consecutive
+// (each new rowid is the largest plus one) and end at the last insert's.
+Result<bool> BanStore::note_block(const StoredRecord *records, std::size_t n) {
+  if (n == 0) return true;
+  bool any_time = false;
+  std::int64_t lo = 0, hi = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!records[i].has_time) continue;
+    std::int64_t t = records[i].first;
+    lo = any_time ? std::min(lo, t) : t;
+    hi = any_time ? std::max(hi, t) : t;
+    any_time = true;
+  }
+  std::int64_t last = db_.last_insert_rowid();
+  return blocks_.add(db_, last - static_cast<std::int64_t>(n) + 1, last, any_time, lo, hi);
 }
 
 Result<bool> BanStore::add_ban_event(const BanEvent &e, std::int64_t now) {

@@ -5,6 +5,7 @@
 
 #include "spamflow/ban_store.hpp"
 #include "spamflow/cidr.hpp"
+#include "spamflow/message_blocks.hpp"
 #include "spamflow/net_table.hpp"
 #include "spamflow/report_tables.hpp"
 
@@ -130,9 +131,10 @@ Result<ReportTable> ban_effect_table(Db &db, std::int64_t since, std::int64_t un
   auto count = db.prepare(
       "SELECT count(*) FROM messages WHERE verdict='spam' AND"
       " client_family=?1 AND client_key BETWEEN ?2 AND ?3 AND first >= ?4 AND first < ?5");
-  auto last = db.query_int("SELECT coalesce(max(first),0) FROM messages");
-  if (!bans || !count || !last)
-    return make_error(!bans ? bans.error() : !count ? count.error() : last.error());
+  auto span = message_time_span(db);
+  if (!bans || !count || !span)
+    return make_error(!bans ? bans.error() : !count ? count.error() : span.error());
+  std::int64_t last = *span ? (*span)->max_first : 0;
   bans->bind(1, since).bind(2, until).bind(3, static_cast<std::int64_t>(top));
   while (bans->step()) {
     std::int64_t at = bans->column_int(0), ends = bans->column_int(3);
@@ -142,7 +144,7 @@ Result<ReportTable> ban_effect_table(Db &db, std::int64_t since, std::int64_t un
     // at the last record stored.
     constexpr std::int64_t kWeek = std::int64_t{7} * 86400;
     std::int64_t window = std::min<std::int64_t>(
-        {kWeek, std::max<std::int64_t>(0, *last + 1 - at), ends > at ? ends - at : kWeek});
+        {kWeek, std::max<std::int64_t>(0, last + 1 - at), ends > at ? ends - at : kWeek});
     auto before = spam_in_network(*count, *target, at - window, at);
     auto after = spam_in_network(*count, *target, at, at + window);
     if (!before || !after) return make_error(!before ? before.error() : after.error());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "spamflow/message_blocks.hpp"
 #include "spamflow/report_tables.hpp"
 
 namespace spamflow {
@@ -24,12 +25,10 @@ Result<bool> fill_period(Db &db, const ReportOptions &o, Report &r) {
   r.since = o.since;
   r.until = o.until;
   if (o.has_since && o.has_until) return true;
-  auto st = db.prepare("SELECT (SELECT min(first) FROM messages),"
-                       " (SELECT max(first) FROM messages)");
-  if (!st) return make_error(st.error());
-  bool any = st->step() && !st->column_is_null(0);
-  std::int64_t lo = any ? st->column_int(0) : o.now, hi = any ? st->column_int(1) + 1 : o.now;
-  if (!st->error().empty()) return make_error(st->error());
+  auto span = message_time_span(db);
+  if (!span) return make_error(span.error());
+  std::int64_t lo = *span ? (*span)->min_first : o.now;
+  std::int64_t hi = *span ? (*span)->max_first + 1 : o.now;
   if (!o.has_since) r.since = std::min(lo, o.has_until ? o.until : lo);
   if (!o.has_until) r.until = std::max(hi, r.since);
   return true;

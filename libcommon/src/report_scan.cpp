@@ -1,13 +1,16 @@
 #include "spamflow/report_scan.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
 #include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #include "spamflow/ban_rollup.hpp"
 #include "spamflow/ip_address.hpp"
+#include "spamflow/message_blocks.hpp"
 #include "spamflow/net_table.hpp"
 #include "spamflow/pool_name.hpp"
 #include "spamflow/report_period.hpp"
@@ -163,6 +166,63 @@ void add_network(M &map, const K &key, const ClientEntry &e, const VerdictCounts
   if (n.as_name.empty()) n.as_name = e.as_name;
 }
 
+using SpamByDay = std::array<std::int64_t, 7>; // spam records by local day, Monday first
+
+// One client's counts in every breakdown by client.
+void add_client(ScanData &d, const ClientEntry &e, const VerdictCounts &c,
+                const SpamByDay &spam_dow) {
+  d.by_country[e.cc].add(c);
+  if (!e.prefix.empty()) add_network(d.by_prefix, e.prefix, e, c);
+  if (!e.alloc.empty()) add_network(d.by_alloc, e.alloc, e, c);
+  add_network(d.by_as, e.asn, e, c);
+  auto k = static_cast<std::size_t>(e.kind);
+  d.by_sender[k].add(c);
+  for (std::size_t day = 0; day < 7; ++day)
+    d.sender_week_spam[k][day] += spam_dow[day];
+}
+
+// A client's records in a scan of messages, summed as rollup_client sums
+// them: named by its earliest record (of equally early ones, the first
+// stored), whatever order the rows come in.
+struct ScanClient {
+  std::string name, net;
+  std::int64_t first = 0, id = 0;
+  VerdictCounts c;
+  SpamByDay spam_dow{};
+};
+using ScanClients = std::unordered_map<std::string, ScanClient>;
+
+void count_client(ScanClients &clients, std::string ip, const Statement &st, std::int64_t first,
+                  const RecordCounts &r, std::size_t dow) {
+  auto [it, added] = clients.try_emplace(std::move(ip));
+  ScanClient &sc = it->second;
+  std::int64_t id = st.column_int(10);
+  if (added || first < sc.first || (first == sc.first && id < sc.id)) {
+    sc.name = st.column_text(7);
+    sc.net = st.column_text(8);
+    sc.first = first;
+    sc.id = id;
+  }
+  sc.c.add(r.c);
+  if (r.spam) ++sc.spam_dow[dow];
+}
+
+// The scanned clients into d, in the order read_client_rollup takes them.
+void add_scanned_clients(const ScanClients &scanned, ClientCache &clients, ScanData &d) {
+  std::vector<ScanClients::const_pointer> order;
+  order.reserve(scanned.size());
+  for (const auto &kv : scanned)
+    order.push_back(&kv);
+  std::sort(order.begin(), order.end(), [](auto a, auto b) {
+    return a->second.first != b->second.first ? a->second.first < b->second.first
+                                              : a->first < b->first;
+  });
+  for (auto kv : order) {
+    const ScanClient &sc = kv->second;
+    add_client(d, clients.get(kv->first, sc.name, sc.net), sc.c, sc.spam_dow);
+  }
+}
+
 // A record's counts times n (n records alike), with their recipients.
 VerdictCounts scaled(const VerdictCounts &one, std::int64_t n, std::int64_t rcpts) {
   VerdictCounts c = one;
@@ -185,11 +245,10 @@ Result<bool> rollup_answers(Db &db, const ScanOptions &opt) {
   auto tables = db.query_int("SELECT count(*) FROM sqlite_master WHERE name='rollup_client'");
   if (!tables) return make_error(tables.error());
   if (*tables == 0) return false;
-  auto st = db.prepare("SELECT (SELECT min(first) FROM messages),"
-                       " (SELECT max(first) FROM messages)");
-  if (!st) return make_error(st.error());
-  if (!st->step() || st->column_is_null(0)) return false;
-  if (st->column_int(0) < opt.since || st->column_int(1) >= opt.until) return false;
+  auto span = message_time_span(db);
+  if (!span) return make_error(span.error());
+  if (!*span) return false;
+  if ((*span)->min_first < opt.since || (*span)->max_first >= opt.until) return false;
   auto odd = db.query_int("SELECT count(*) FROM (SELECT DISTINCT utc_offset FROM rollup_hour)"
                           " WHERE utc_offset % 3600 != 0");
   if (!odd) return make_error(odd.error());
@@ -223,12 +282,13 @@ Result<bool> read_hour_rollup(Db &db, ScanData &d) {
   return true;
 }
 
-// Clients in the order of their first record, as the scan meets them (the
-// first client seen fills a network's country and AS name).
+// Clients in the order of their first record, then of their address, as
+// the scan of messages takes them (the first client of a network fills its
+// country and AS name).
 Result<bool> read_client_rollup(Db &db, ClientCache &clients, ScanData &d) {
   auto st = db.prepare("SELECT ip, name, net, records, messages, sessions, rcpts, spam, suspect,"
                        " ham, local, unclassified, spam_mon, spam_tue, spam_wed, spam_thu,"
-                       " spam_fri, spam_sat, spam_sun FROM rollup_client ORDER BY first");
+                       " spam_fri, spam_sat, spam_sun FROM rollup_client ORDER BY first, ip");
   if (!st) return make_error(st.error());
   while (st->step()) {
     const ClientEntry &e = clients.get(st->column_text(0), st->column_text(1), st->column_text(2));
@@ -242,14 +302,10 @@ Result<bool> read_client_rollup(Db &db, ClientCache &clients, ScanData &d) {
     c.ham = st->column_int(9);
     c.local = st->column_int(10);
     c.unclassified = st->column_int(11);
-    d.by_country[e.cc].add(c);
-    if (!e.prefix.empty()) add_network(d.by_prefix, e.prefix, e, c);
-    if (!e.alloc.empty()) add_network(d.by_alloc, e.alloc, e, c);
-    add_network(d.by_as, e.asn, e, c);
-    auto k = static_cast<std::size_t>(e.kind);
-    d.by_sender[k].add(c);
+    SpamByDay spam_dow{};
     for (std::size_t day = 0; day < 7; ++day)
-      d.sender_week_spam[k][day] += st->column_int(12 + static_cast<int>(day));
+      spam_dow[day] = st->column_int(12 + static_cast<int>(day));
+    add_client(d, e, c, spam_dow);
   }
   if (!st->error().empty()) return make_error(st->error());
   return true;
@@ -272,13 +328,15 @@ Result<ScanData> scan_records(Db &db, const ScanOptions &opt) {
   auto use_rollup = rollup_answers(db, opt);
   if (!use_rollup) return make_error(use_rollup.error());
   if (*use_rollup) return read_rollups(db, opt);
-  auto st = db.prepare("SELECT kind, host, first, utc_offset, verdict, nrcpts, client_ip,"
-                       " client_name, net, reasons FROM messages WHERE first >= ?1 AND first < ?2");
+  auto sql = messages_in_period_sql(db, "kind, host, first, utc_offset, verdict, nrcpts,"
+                                        " client_ip, client_name, net, reasons, id");
+  if (!sql) return make_error(sql.error());
+  auto st = db.prepare(*sql);
   if (!st) return make_error(st.error());
   st->bind(1, opt.since).bind(2, opt.until);
   ScanData d;
   d.bucket_s = opt.bucket_s > 0 ? opt.bucket_s : 3600;
-  ClientCache clients(opt.table);
+  ScanClients scanned;
   std::int64_t rows = 0;
   while (st->step()) {
     std::string kind = st->column_text(0), host = st->column_text(1);
@@ -292,26 +350,19 @@ Result<ScanData> scan_records(Db &db, const ScanOptions &opt) {
                      [&](std::string_view name) { ++d.rejects[std::string(name)]; });
 
     std::int64_t local_day = floor_div(first + offset, 86400);
-    int dow = weekday_from_days(local_day);
-    int hour = static_cast<int>((first + offset - local_day * 86400) / 3600);
-    ++d.week_all[static_cast<std::size_t>(dow)][static_cast<std::size_t>(hour)];
-    if (r.spam) ++d.week_spam[static_cast<std::size_t>(dow)][static_cast<std::size_t>(hour)];
+    auto dow = static_cast<std::size_t>(weekday_from_days(local_day));
+    auto hour = static_cast<std::size_t>((first + offset - local_day * 86400) / 3600);
+    ++d.week_all[dow][hour];
+    if (r.spam) ++d.week_spam[dow][hour];
     d.series[floor_div(first + offset, d.bucket_s) * d.bucket_s - offset].add(r.c);
 
-    std::string ip = st->column_text(6);
-    if (!ip.empty()) {
-      const ClientEntry &e = clients.get(ip, st->column_text(7), st->column_text(8));
-      d.by_country[e.cc].add(r.c);
-      if (!e.prefix.empty()) add_network(d.by_prefix, e.prefix, e, r.c);
-      if (!e.alloc.empty()) add_network(d.by_alloc, e.alloc, e, r.c);
-      add_network(d.by_as, e.asn, e, r.c);
-      auto k = static_cast<std::size_t>(e.kind);
-      d.by_sender[k].add(r.c);
-      if (r.spam) ++d.sender_week_spam[k][static_cast<std::size_t>(dow)];
-    }
+    if (std::string ip = st->column_text(6); !ip.empty())
+      count_client(scanned, std::move(ip), *st, first, r, dow);
     if (opt.progress && (++rows & 0xfffff) == 0) opt.progress(rows);
   }
   if (!st->error().empty()) return make_error(st->error());
+  ClientCache clients(opt.table);
+  add_scanned_clients(scanned, clients, d);
   d.clients = static_cast<std::int64_t>(clients.size());
   return d;
 }

@@ -14,6 +14,7 @@
 #include "spamflow/ban_policy.hpp"
 #include "spamflow/ban_rollup.hpp"
 #include "spamflow/db.hpp"
+#include "spamflow/message_blocks.hpp"
 #include "spamflow/stored_record.hpp"
 
 namespace spamflow {
@@ -49,7 +50,7 @@ struct StoredBan {
 class BanStore {
 public:
   static constexpr const char *kDefaultPath = "/var/lib/spamflow/spam.db";
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens or creates the database and migrates it to kSchemaVersion. A
   // database newer than this program is refused.
@@ -98,6 +99,7 @@ private:
   Result<bool> prepare_statements();
   Result<bool> ensure_batch();
   Result<bool> insert_row(const StoredRecord &r, const RecordRowText &t);
+  Result<bool> note_block(const StoredRecord *records, std::size_t n);
 
   Db db_;
   BanStoreOptions opt_;
@@ -105,6 +107,7 @@ private:
   Statement insert_message_;  // one row
   Statement insert_messages_; // kRowsPerInsert rows
   Statement insert_ban_, end_ban_, insert_history_;
+  MessageBlocks blocks_;   // the rows' times by block (message_blocks.hpp)
   RollupBatch rollup_;     // add_record()'s share of the rollup tables
   RecordRowText row_text_; // of the record add_record() inserts
   std::size_t batch_count_ = 0;
