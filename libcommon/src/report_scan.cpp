@@ -116,19 +116,13 @@ struct ClientEntry {
   SenderKind kind = SenderKind::kUnnamed;
 };
 
-class ClientCache {
+// Each client is described once: both paths sum a client's records first.
+class ClientDescriber {
 public:
-  explicit ClientCache(const NetTable *table) : table_(table) {}
+  explicit ClientDescriber(const NetTable *table) : table_(table) {}
 
-  const ClientEntry &get(const std::string &ip, const std::string &name, const std::string &net) {
-    auto it = cache_.find(ip);
-    if (it != cache_.end()) return it->second;
-    return cache_.emplace(ip, make(ip, name, net)).first->second;
-  }
-  std::size_t size() const { return cache_.size(); }
-
-private:
-  ClientEntry make(const std::string &ip, const std::string &name, const std::string &net) const {
+  ClientEntry describe(const std::string &ip, const std::string &name, const std::string &net) {
+    ++described_;
     ClientEntry e;
     e.prefix = net;
     std::optional<IpAddress> addr;
@@ -151,10 +145,12 @@ private:
       e.kind = SenderKind::kStatic;
     return e;
   }
+  std::int64_t described() const { return described_; }
 
+private:
   const NetTable *table_;
   PoolNameDetector detector_;
-  std::unordered_map<std::string, ClientEntry> cache_;
+  std::int64_t described_ = 0;
 };
 
 template <class K, class M>
@@ -208,7 +204,7 @@ void count_client(ScanClients &clients, std::string ip, const Statement &st, std
 }
 
 // The scanned clients into d, in the order read_client_rollup takes them.
-void add_scanned_clients(const ScanClients &scanned, ClientCache &clients, ScanData &d) {
+void add_scanned_clients(const ScanClients &scanned, ClientDescriber &clients, ScanData &d) {
   std::vector<ScanClients::const_pointer> order;
   order.reserve(scanned.size());
   for (const auto &kv : scanned)
@@ -219,7 +215,7 @@ void add_scanned_clients(const ScanClients &scanned, ClientCache &clients, ScanD
   });
   for (auto kv : order) {
     const ScanClient &sc = kv->second;
-    add_client(d, clients.get(kv->first, sc.name, sc.net), sc.c, sc.spam_dow);
+    add_client(d, clients.describe(kv->first, sc.name, sc.net), sc.c, sc.spam_dow);
   }
 }
 
@@ -285,13 +281,13 @@ Result<bool> read_hour_rollup(Db &db, ScanData &d) {
 // Clients in the order of their first record, then of their address, as
 // the scan of messages takes them (the first client of a network fills its
 // country and AS name).
-Result<bool> read_client_rollup(Db &db, ClientCache &clients, ScanData &d) {
+Result<bool> read_client_rollup(Db &db, ClientDescriber &clients, ScanData &d) {
   auto st = db.prepare("SELECT ip, name, net, records, messages, sessions, rcpts, spam, suspect,"
                        " ham, local, unclassified, spam_mon, spam_tue, spam_wed, spam_thu,"
                        " spam_fri, spam_sat, spam_sun FROM rollup_client ORDER BY first, ip");
   if (!st) return make_error(st.error());
   while (st->step()) {
-    const ClientEntry &e = clients.get(st->column_text(0), st->column_text(1), st->column_text(2));
+    ClientEntry e = clients.describe(st->column_text(0), st->column_text(1), st->column_text(2));
     VerdictCounts c;
     c.records = st->column_int(3);
     c.messages = st->column_int(4);
@@ -315,10 +311,10 @@ Result<ScanData> read_rollups(Db &db, const ScanOptions &opt) {
   ScanData d;
   d.bucket_s = opt.bucket_s;
   d.from_rollup = true;
-  ClientCache clients(opt.table);
+  ClientDescriber clients(opt.table);
   if (auto ok = read_hour_rollup(db, d); !ok) return make_error(ok.error());
   if (auto ok = read_client_rollup(db, clients, d); !ok) return make_error(ok.error());
-  d.clients = static_cast<std::int64_t>(clients.size());
+  d.clients = clients.described();
   return d;
 }
 
@@ -361,9 +357,9 @@ Result<ScanData> scan_records(Db &db, const ScanOptions &opt) {
     if (opt.progress && (++rows & 0xfffff) == 0) opt.progress(rows);
   }
   if (!st->error().empty()) return make_error(st->error());
-  ClientCache clients(opt.table);
+  ClientDescriber clients(opt.table);
   add_scanned_clients(scanned, clients, d);
-  d.clients = static_cast<std::int64_t>(clients.size());
+  d.clients = clients.described();
   return d;
 }
 
