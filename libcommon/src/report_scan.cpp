@@ -44,8 +44,8 @@ const char *sender_kind_name(SenderKind kind) {
 
 std::int64_t auto_bucket_seconds(std::int64_t since, std::int64_t until) {
   std::int64_t span = until - since;
-  if (span <= 6 * 3600) return 60;
-  if (span <= 14 * 86400) return 3600;
+  if (span <= std::int64_t{6} * 3600) return 60;
+  if (span <= std::int64_t{14} * 86400) return 3600;
   return 86400;
 }
 

@@ -28,7 +28,7 @@ StoredRecord record(int n, std::mt19937 &rng) {
   r.host = "mx1";
   r.qid = std::to_string(n);
   r.has_time = n % 17 != 0;
-  r.first = r.last = kT0 + n * 10 - static_cast<std::int64_t>(rng() % 5000);
+  r.first = r.last = kT0 + std::int64_t{n} * 10 - static_cast<std::int64_t>(rng() % 5000);
   r.verdict = "spam";
   return r;
 }
