@@ -188,6 +188,8 @@ struct ScanClient {
 };
 using ScanClients = std::unordered_map<std::string, ScanClient>;
 
+// st is scan_records()'s row: its name (7), net (8) and id (10) are read
+// only when the record is the client's earliest so far.
 void count_client(ScanClients &clients, std::string ip, const Statement &st, std::int64_t first,
                   const RecordCounts &r, std::size_t dow) {
   auto [it, added] = clients.try_emplace(std::move(ip));
