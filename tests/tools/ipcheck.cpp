@@ -23,8 +23,8 @@
 #include <string_view>
 #include <vector>
 
-#include "spamflow/cidr.hpp"
-#include "spamflow/ip_address.hpp"
+#include "ip/cidr.hpp"
+#include "ip/ip_address.hpp"
 
 using spamflow::IpAddress;
 using spamflow::IpNetwork;

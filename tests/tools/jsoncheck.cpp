@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/json_lines.hpp"
-#include "spamflow/json_splice.hpp"
-#include "spamflow/json_writer.hpp"
+#include "wire/json_lines.hpp"
+#include "wire/json_splice.hpp"
+#include "wire/json_writer.hpp"
 
 using namespace spamflow;
 

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "spamflow/ban_backend.hpp"
+#include "ban/ban_backend.hpp"
 #include "temp_dir.hpp"
 
 using namespace spamflow;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/ban_rollup.hpp"
-#include "spamflow/ban_store.hpp"
+#include "store/ban_rollup.hpp"
+#include "store/ban_store.hpp"
 #include "temp_dir.hpp"
 
 using namespace spamflow;

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "spamflow/ban_policy.hpp"
+#include "ban/ban_policy.hpp"
 
 using namespace spamflow;
 

@@ -9,9 +9,9 @@
 #include <random>
 #include <vector>
 
-#include "spamflow/ban_store.hpp"
-#include "spamflow/report_query.hpp"
-#include "spamflow/report_writer.hpp"
+#include "store/ban_store.hpp"
+#include "report/report_query.hpp"
+#include "report/report_writer.hpp"
 #include "temp_dir.hpp"
 
 using namespace spamflow;

@@ -8,7 +8,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "spamflow/ban_store.hpp"
+#include "store/ban_store.hpp"
 #include "temp_dir.hpp"
 
 using namespace spamflow;

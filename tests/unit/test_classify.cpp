@@ -5,8 +5,8 @@
 
 #include <simdjson.h>
 
-#include "spamflow/classify.hpp"
-#include "spamflow/json_splice.hpp"
+#include "classify/classify.hpp"
+#include "wire/json_splice.hpp"
 
 using namespace spamflow;
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/db.hpp"
+#include "store/db.hpp"
 
 using spamflow::Db;
 

@@ -3,7 +3,7 @@
 #include <map>
 #include <random>
 
-#include "spamflow/dense_map.hpp"
+#include "base/dense_map.hpp"
 
 using spamflow::DenseMap;
 

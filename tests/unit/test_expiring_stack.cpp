@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/expiring_stack.hpp"
+#include "maillog/expiring_stack.hpp"
 
 using namespace spamflow;
 

@@ -6,8 +6,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "spamflow/cidr.hpp"
-#include "spamflow/ip_address.hpp"
+#include "ip/cidr.hpp"
+#include "ip/ip_address.hpp"
 
 using spamflow::IpAddress;
 using spamflow::IpNetwork;

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "spamflow/line_io.hpp"
+#include "base/line_io.hpp"
 
 using namespace spamflow;
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/log_joiner.hpp"
-#include "spamflow/syslog_line.hpp"
+#include "maillog/log_joiner.hpp"
+#include "maillog/syslog_line.hpp"
 
 using namespace spamflow;
 

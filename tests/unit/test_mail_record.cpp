@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/json_writer.hpp"
-#include "spamflow/log_time.hpp"
-#include "spamflow/mail_record.hpp"
+#include "wire/json_writer.hpp"
+#include "base/log_time.hpp"
+#include "wire/mail_record.hpp"
 
 namespace {
 // What a string reads back as from JSON: invalid UTF-8 replaced.

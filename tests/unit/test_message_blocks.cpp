@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/ban_store.hpp"
-#include "spamflow/message_blocks.hpp"
+#include "store/ban_store.hpp"
+#include "store/message_blocks.hpp"
 #include "temp_dir.hpp"
 
 using namespace spamflow;

@@ -5,12 +5,12 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "spamflow/drop_list.hpp"
-#include "spamflow/ip_address.hpp"
-#include "spamflow/net_import.hpp"
-#include "spamflow/net_table.hpp"
-#include "spamflow/pfx2as.hpp"
-#include "spamflow/rir_stats.hpp"
+#include "netimport/drop_list.hpp"
+#include "ip/ip_address.hpp"
+#include "netimport/net_import.hpp"
+#include "netinfo/net_table.hpp"
+#include "netimport/pfx2as.hpp"
+#include "netimport/rir_stats.hpp"
 
 using namespace spamflow;
 

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "spamflow/pool_name.hpp"
+#include "classify/pool_name.hpp"
 
 using spamflow::IpAddress;
 using spamflow::PoolNameDetector;

@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "spamflow/prefix_table.hpp"
+#include "ip/prefix_table.hpp"
 
 using namespace spamflow;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "spamflow/received_header.hpp"
+#include "flag/received_header.hpp"
 
 using namespace spamflow;
 

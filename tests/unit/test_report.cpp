@@ -2,10 +2,10 @@
 
 #include <simdjson.h>
 
-#include "spamflow/ban_store.hpp"
-#include "spamflow/report_period.hpp"
-#include "spamflow/report_query.hpp"
-#include "spamflow/report_writer.hpp"
+#include "store/ban_store.hpp"
+#include "report/report_period.hpp"
+#include "report/report_query.hpp"
+#include "report/report_writer.hpp"
 
 using namespace spamflow;
 

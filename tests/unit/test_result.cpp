@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "spamflow/result.hpp"
+#include "base/result.hpp"
 
 using spamflow::make_error;
 using spamflow::Result;

@@ -2,8 +2,8 @@
 
 #include <random>
 
-#include "spamflow/mail_message.hpp"
-#include "spamflow/received_header.hpp"
+#include "flag/mail_message.hpp"
+#include "flag/received_header.hpp"
 
 using namespace spamflow;
 

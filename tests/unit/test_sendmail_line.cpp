@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "spamflow/sendmail_line.hpp"
+#include "maillog/sendmail_line.hpp"
 
 using namespace spamflow;
 

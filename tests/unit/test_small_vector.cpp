@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "spamflow/small_vector.hpp"
+#include "base/small_vector.hpp"
 
 using spamflow::SmallVector;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "spamflow/spamflag_store.hpp"
+#include "flag/spamflag_store.hpp"
 
 using namespace spamflow;
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "spamflow/ban_store.hpp"
+#include "store/ban_store.hpp"
 #include "store_writer.hpp"
 #include "temp_dir.hpp"
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/log_time.hpp"
-#include "spamflow/syslog_line.hpp"
+#include "base/log_time.hpp"
+#include "maillog/syslog_line.hpp"
 
 using namespace spamflow;
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/text_arena.hpp"
+#include "base/text_arena.hpp"
 
 using spamflow::TextArena;
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/text_scan.hpp"
+#include "base/text_scan.hpp"
 
 using namespace spamflow;
 

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "spamflow/whois_parse.hpp"
+#include "netinfo/whois_parse.hpp"
 
 using namespace spamflow;
 

@@ -6,9 +6,9 @@
 #include <optional>
 
 #include "banwrite_run.hpp"
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/json_writer.hpp"
-#include "spamflow/log_time.hpp"
+#include "base/diagnostics.hpp"
+#include "wire/json_writer.hpp"
+#include "base/log_time.hpp"
 
 namespace spamflow::banwrite {
 

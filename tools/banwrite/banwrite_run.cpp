@@ -10,11 +10,11 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/json_lines.hpp"
-#include "spamflow/line_io.hpp"
-#include "spamflow/net_table.hpp"
-#include "spamflow/signals.hpp"
+#include "base/diagnostics.hpp"
+#include "wire/json_lines.hpp"
+#include "base/line_io.hpp"
+#include "netinfo/net_table.hpp"
+#include "base/signals.hpp"
 #include "store_writer.hpp"
 
 namespace spamflow::banwrite {

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/ban_backend.hpp"
-#include "spamflow/ban_policy.hpp"
-#include "spamflow/ban_store.hpp"
+#include "ban/ban_backend.hpp"
+#include "ban/ban_policy.hpp"
+#include "store/ban_store.hpp"
 
 namespace spamflow::banwrite {
 

@@ -33,7 +33,7 @@
 #include <thread>
 #include <vector>
 
-#include "spamflow/ban_store.hpp"
+#include "store/ban_store.hpp"
 
 namespace spamflow::banwrite {
 

@@ -7,9 +7,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/line_io.hpp"
-#include "spamflow/signals.hpp"
+#include "base/diagnostics.hpp"
+#include "base/line_io.hpp"
+#include "base/signals.hpp"
 
 namespace spamflow::logjoin {
 

@@ -4,9 +4,9 @@
 
 #include "netlookup_bench.hpp"
 #include "netlookup_run.hpp"
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/net_table.hpp"
-#include "spamflow/version.hpp"
+#include "base/diagnostics.hpp"
+#include "netinfo/net_table.hpp"
+#include "base/version.hpp"
 
 int main(int argc, char **argv) {
   using namespace spamflow;

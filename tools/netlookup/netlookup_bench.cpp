@@ -10,8 +10,8 @@
 #include <netinet/in.h>
 #include <vector>
 
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/net_table.hpp"
+#include "base/diagnostics.hpp"
+#include "netinfo/net_table.hpp"
 
 #ifdef SPAMFLOW_HAVE_MAXMINDDB
 #include <maxminddb.h>

@@ -5,12 +5,12 @@
 #include <simdjson.h>
 #include <unistd.h>
 
-#include "spamflow/cidr.hpp"
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/json_splice.hpp"
-#include "spamflow/line_io.hpp"
-#include "spamflow/net_answer.hpp"
-#include "spamflow/net_table.hpp"
+#include "ip/cidr.hpp"
+#include "base/diagnostics.hpp"
+#include "wire/json_splice.hpp"
+#include "base/line_io.hpp"
+#include "netinfo/net_answer.hpp"
+#include "netinfo/net_table.hpp"
 
 namespace spamflow::netlookup {
 

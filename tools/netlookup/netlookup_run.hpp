@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/net_import.hpp"
-#include "spamflow/whois_client.hpp"
+#include "netimport/net_import.hpp"
+#include "netinfo/whois_client.hpp"
 
 namespace spamflow::netlookup {
 

@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include "report_run.hpp"
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/version.hpp"
+#include "base/diagnostics.hpp"
+#include "base/version.hpp"
 
 int main(int argc, char **argv) {
   spamflow::report::Options o;

@@ -8,13 +8,13 @@
 #include <optional>
 #include <unistd.h>
 
-#include "spamflow/ban_store.hpp"
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/json_lines.hpp"
-#include "spamflow/net_table.hpp"
-#include "spamflow/report_period.hpp"
-#include "spamflow/report_query.hpp"
-#include "spamflow/report_writer.hpp"
+#include "store/ban_store.hpp"
+#include "base/diagnostics.hpp"
+#include "wire/json_lines.hpp"
+#include "netinfo/net_table.hpp"
+#include "report/report_period.hpp"
+#include "report/report_query.hpp"
+#include "report/report_writer.hpp"
 
 namespace spamflow::report {
 

@@ -6,8 +6,8 @@
 
 #include "spamclass_options.hpp"
 #include "spamclass_run.hpp"
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/version.hpp"
+#include "base/diagnostics.hpp"
+#include "base/version.hpp"
 
 int main(int argc, char **argv) {
   using namespace spamflow;

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "spamflow/cidr.hpp"
+#include "ip/cidr.hpp"
 
 namespace spamflow::spamclass {
 

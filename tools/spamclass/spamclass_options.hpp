@@ -7,8 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "spamflow/classify.hpp"
-#include "spamflow/result.hpp"
+#include "classify/classify.hpp"
+#include "base/result.hpp"
 
 namespace spamflow::spamclass {
 

@@ -6,10 +6,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/json_lines.hpp"
-#include "spamflow/json_splice.hpp"
-#include "spamflow/line_io.hpp"
+#include "base/diagnostics.hpp"
+#include "wire/json_lines.hpp"
+#include "wire/json_splice.hpp"
+#include "base/line_io.hpp"
 
 namespace spamflow::spamclass {
 

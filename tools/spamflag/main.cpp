@@ -5,8 +5,8 @@
 #include <CLI/CLI.hpp>
 
 #include "spamflag_run.hpp"
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/version.hpp"
+#include "base/diagnostics.hpp"
+#include "base/version.hpp"
 
 int main(int argc, char **argv) {
   using namespace spamflow;

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "spamflag_run.hpp"
-#include "spamflow/text_scan.hpp"
+#include "base/text_scan.hpp"
 
 namespace spamflow::spamflag {
 

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
-#include "spamflow/diagnostics.hpp"
-#include "spamflow/json_writer.hpp"
+#include "base/diagnostics.hpp"
+#include "wire/json_writer.hpp"
 
 namespace spamflow::spamflag {
 

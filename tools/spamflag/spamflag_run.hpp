@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "spamflow/mail_message.hpp"
-#include "spamflow/received_header.hpp"
-#include "spamflow/spamflag_store.hpp"
+#include "flag/mail_message.hpp"
+#include "flag/received_header.hpp"
+#include "flag/spamflag_store.hpp"
 
 namespace spamflow::spamflag {
 

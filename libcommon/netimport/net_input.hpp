@@ -1,0 +1,55 @@
+// Reading the network data files: lines from plain or gzip-compressed files
+// (zlib reads both), and raw address/prefix text for the bulk importers.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ip/prefix_table.hpp"
+#include "base/result.hpp"
+
+namespace spamflow {
+
+class NetLineReader {
+public:
+  static Result<NetLineReader> open(const std::string &path);
+  NetLineReader(NetLineReader &&other) noexcept;
+  NetLineReader(const NetLineReader &) = delete;
+  ~NetLineReader();
+
+  // Next line without its end-of-line; false at the end or on a read error
+  // (then error() is non-empty). Lines longer than kMaxLine are cut.
+  bool next(std::string_view &line);
+  std::uint64_t line_number() const { return line_no_; }
+  const std::string &error() const { return error_; }
+
+  static constexpr std::size_t kMaxLine = 64 * 1024;
+
+private:
+  NetLineReader() = default;
+  bool fill();
+
+  void *gz_ = nullptr; // gzFile
+  std::string path_;
+  std::vector<char> buf_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  bool eof_ = false;
+  bool skip_rest_ = false;
+  std::uint64_t line_no_ = 0;
+  std::string error_;
+};
+
+// An address in text (inet_pton forms: dotted quad, RFC 4291 IPv6).
+bool parse_raw_address(std::string_view text, bool &v6, uint128 &value);
+// "addr/len" with no host bits set beyond len.
+bool parse_raw_prefix(std::string_view text, bool &v6, uint128 &net, std::uint8_t &len);
+// A decimal number within [0, max].
+bool parse_bounded(std::string_view text, std::uint64_t max, std::uint64_t &value);
+// Splits on one separator character, keeping empty fields.
+std::size_t split_fields(std::string_view line, char sep, std::string_view *fields,
+                         std::size_t max_fields);
+std::string_view trim_space(std::string_view text);
+
+} // namespace spamflow

@@ -1,0 +1,28 @@
+// report's --since / --until values and calendar helpers in a time zone.
+#pragma once
+#include <cstdint>
+#include <string_view>
+
+#include "base/log_time.hpp"
+#include "base/result.hpp"
+
+namespace spamflow {
+
+struct CivilDate {
+  int year = 1970, month = 1, day = 1;
+};
+CivilDate civil_from_days(std::int64_t days); // days since 1970-01-01
+int weekday_from_days(std::int64_t days);     // 0 = Monday … 6 = Sunday
+
+// Parses one bound of the report period, `now` being the current time:
+//   "7d", "12h", "30m", "2w", "90s"  that long before now
+//   "now", "today", "yesterday"      now / local midnight of that day
+//   "2014-09-29"                     local midnight starting that day
+//   "2014-09-29T08:00:00-04:00"      an RFC 3339 instant
+//   "@1412000000"                    epoch seconds
+// A calendar day given as the upper bound (`end_of_day`) means the end of
+// that day, so "--since yesterday --until yesterday" is all of yesterday.
+Result<std::int64_t> parse_report_time(std::string_view text, std::int64_t now, ZoneConverter &zone,
+                                       bool end_of_day);
+
+} // namespace spamflow
