@@ -2,7 +2,6 @@
 // from a compiled offline table (and whois on demand). See netlookup(1).
 #include <CLI/CLI.hpp>
 
-#include "netlookup_bench.hpp"
 #include "netlookup_run.hpp"
 #include "base/diagnostics.hpp"
 #include "netinfo/net_table.hpp"
@@ -51,14 +50,6 @@ int main(int argc, char **argv) {
   import->add_option("--drop", imp.drop, "Spamhaus DROP/EDROP/DROPv6 or ASN-DROP file");
   import->add_flag("--strict", imp.strict, "Fail (exit 65) at the first malformed line");
   import->add_flag("--stats", o.stats, "Print counts and timing on stderr");
-  netlookup::BenchOptions bench;
-  auto *bench_cmd = app.add_subcommand("bench", "Time lookups on the table (see scripts/bench)");
-  bench_cmd->fallthrough();
-  bench_cmd->add_option("--mmdb", bench.mmdb, "MMDB of the same prefixes, for comparison");
-  bench_cmd->add_option("--count", bench.count, "Random addresses per round")
-      ->check(CLI::Range(1000, 100000000));
-  bench_cmd->add_option("--rounds", bench.rounds, "Rounds (the best counts)")
-      ->check(CLI::Range(1, 100));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -72,10 +63,6 @@ int main(int argc, char **argv) {
       return kExUsage;
     }
     o.whois_options.connect_map[c.substr(0, eq)] = c.substr(eq + 1);
-  }
-  if (*bench_cmd) {
-    bench.table = o.table;
-    return netlookup::run_bench(bench);
   }
   if (*import) return netlookup::run_import(imp, o.table, o.stats);
   return netlookup::run_lookup(o);

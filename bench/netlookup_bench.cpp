@@ -1,8 +1,8 @@
-// netlookup bench: lookups per second of the compiled table, beside a binary
-// search over the same data as sorted ranges, and beside libmaxminddb over an
-// MMDB of the same prefixes when one is given (and the library is present).
-#include "netlookup_bench.hpp"
-
+// netlookup-bench (scripts/bench netlookup; built, never installed): lookups
+// per second of the compiled network table, beside a binary search over the
+// same data as sorted ranges, and beside libmaxminddb over an MMDB of the
+// same prefixes when one is given (and the library is present).
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -17,9 +17,16 @@
 #include <maxminddb.h>
 #endif
 
-namespace spamflow::netlookup {
+namespace spamflow {
 
 namespace {
+
+struct BenchOptions {
+  std::string table;
+  std::string mmdb;
+  std::size_t count = 1000000;
+  int rounds = 5;
+};
 
 struct XorShift {
   std::uint64_t s;
@@ -56,10 +63,8 @@ void report(const char *what, std::size_t n, double secs, double reference) {
   std::printf("\n");
 }
 
-} // namespace
-
 int run_bench(const BenchOptions &o) {
-  Diagnostics diag("netlookup");
+  Diagnostics diag("netlookup-bench");
   Result<NetTable> table = NetTable::open(o.table);
   if (!table) {
     diag.error(table.error());
@@ -84,7 +89,7 @@ int run_bench(const BenchOptions &o) {
   volatile std::uint64_t sink = 0;
 
   std::printf(
-      "netlookup bench: %s, %zu random addresses, best of %d rounds, per thread CPU second\n",
+      "netlookup-bench: %s, %zu random addresses, best of %d rounds, per thread CPU second\n",
       o.table.c_str(), o.count, o.rounds);
   std::printf("IPv4:\n");
   // The baseline answers from the very same data: the table's own segments.
@@ -171,4 +176,20 @@ int run_bench(const BenchOptions &o) {
   return kExOk;
 }
 
-} // namespace spamflow::netlookup
+} // namespace
+} // namespace spamflow
+
+int main(int argc, char **argv) {
+  spamflow::BenchOptions o;
+  CLI::App app{"Time lookups on a netlookup table (scripts/bench netlookup)."};
+  app.add_option("--table", o.table, "Compiled table file")->required();
+  app.add_option("--mmdb", o.mmdb, "MMDB of the same prefixes, for comparison");
+  app.add_option("--count", o.count, "Random addresses per round")->check(CLI::Range(1000, 100000000));
+  app.add_option("--rounds", o.rounds, "Rounds (the best counts)")->check(CLI::Range(1, 100));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return e.get_exit_code() == 0 ? app.exit(e) : (app.exit(e), spamflow::kExUsage);
+  }
+  return spamflow::run_bench(o);
+}
