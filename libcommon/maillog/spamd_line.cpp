@@ -24,7 +24,38 @@ void parse_score_pair(string_view text, SpamdLine &l) {
                 parse_double(text.substr(slash + 1, close - slash - 1), l.required);
 }
 
-// "result: Y 15 - TESTS scantime=0.1,size=1237,...,mid=<x>,autolearn=no"
+// The value of `key` in spamd's key=value list ("scantime=0.1,size=1237,…"):
+// the first key at the list's start or after a comma, its value up to the
+// next comma or space.
+string_view list_value(string_view kv, string_view key) {
+  for (std::size_t at = kv.find(key); at != string_view::npos; at = kv.find(key, at + 1)) {
+    if (at > 0 && kv[at - 1] != ',') continue;
+    if (at + key.size() >= kv.size() || kv[at + key.size()] != '=') continue;
+    string_view v = kv.substr(at + key.size() + 1);
+    return v.substr(0, v.find_first_of(", "));
+  }
+  return {};
+}
+
+// mid= as spamd logs it: "<…>" (a Message-ID may hold commas, spaces and
+// "key=" text: it ends at the first '>' that ends the list item), or a
+// bare word such as "(unknown)". Keys after it (bayes=, shortcircuit=,
+// autolearn=, autolearn_force=) vary with the SpamAssassin version.
+string_view mid_value(string_view kv) {
+  std::size_t at = kv.find("mid=");
+  while (at != string_view::npos && at > 0 && kv[at - 1] != ',')
+    at = kv.find("mid=", at + 1);
+  if (at == string_view::npos) return {};
+  string_view v = kv.substr(at + 4);
+  if (v.empty() || v[0] != '<') return v.substr(0, v.find_first_of(", "));
+  for (std::size_t close = v.find('>'); close != string_view::npos; close = v.find('>', close + 1)) {
+    if (close + 1 == v.size() || v[close + 1] == ',' || v[close + 1] == ' ')
+      return v.substr(0, close + 1);
+  }
+  return v; // unterminated: keep what there is
+}
+
+// "result: Y 15 - TESTS scantime=0.1,size=1237,...,mid=<x>,bayes=0.5,autolearn=no"
 void parse_result(string_view text, SpamdLine &l) {
   l.kind = SpamdKind::kResult;
   if (!text.empty()) l.spam = text[0] == 'Y';
@@ -35,29 +66,15 @@ void parse_result(string_view text, SpamdLine &l) {
   l.tests = rest.substr(0, sp);
   if (sp == string_view::npos) return;
   string_view kv = rest.substr(sp + 1);
-  // mid= may itself contain commas: it is followed by ",autolearn=".
-  std::size_t mid = kv.find("mid=");
-  while (mid != string_view::npos && mid > 0 && kv[mid - 1] != ',')
-    mid = kv.find("mid=", mid + 1);
-  if (mid != string_view::npos) {
-    string_view m = kv.substr(mid + 4);
-    std::size_t end = m.rfind(",autolearn=");
-    l.mid = m.substr(0, end);
-  }
-  std::size_t size = kv.find("size=");
-  if (size != string_view::npos) {
-    string_view s = kv.substr(size + 5);
-    s = s.substr(0, s.find(','));
-    std::int64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc()) l.size = v;
-    (void)p;
-  }
-  std::size_t req = kv.find("required_score=");
-  if (req != string_view::npos) {
-    string_view s = kv.substr(req + 15);
-    parse_double(s.substr(0, s.find(',')), l.required);
-  }
+  l.mid = mid_value(kv);
+  // size= and required_score= come before mid=, written by spamd itself.
+  string_view before_mid = kv.substr(0, kv.find(",mid="));
+  string_view size = list_value(before_mid, "size");
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), v);
+  if (ec == std::errc() && p == size.data() + size.size() && !size.empty()) l.size = v;
+  string_view req = list_value(before_mid, "required_score");
+  if (!req.empty()) parse_double(req, l.required);
 }
 } // namespace
 

@@ -123,6 +123,61 @@ TEST_CASE("spamd lines", "[sendmail]") {
   CHECK(parse_spamd_message("spamd: processing message (unknown) for root:105").mid == "(unknown)");
 }
 
+// result: lines as SpamAssassin 3.3, 3.4 and 4.0 write them: the key=value
+// list after the tests ends in autolearn=, or carries bayes=, shortcircuit=
+// and autolearn_force= after mid= (issue 17: the mid kept ",bayes=…").
+TEST_CASE("spamd result lines of SpamAssassin 3.3 to 4.0", "[sendmail]") {
+  struct Case {
+    const char *line;
+    const char *mid;
+    std::int64_t size;
+  };
+  const Case cases[] = {
+      // 3.3: ends in autolearn=
+      {"spamd: result: Y 7 - BAYES_99,RDNS_NONE scantime=1.2,size=2211,user=amavis,uid=110,"
+       "required_score=5.0,rhost=localhost,raddr=127.0.0.1,rport=39811,"
+       "mid=<4F1E3C2A.1@example.net>,bayes=0.999987,autolearn=no",
+       "<4F1E3C2A.1@example.net>", 2211},
+      {"spamd: result: . -1 - BAYES_00 scantime=0.4,size=904,user=root,uid=0,required_score=5.0,"
+       "rhost=localhost,raddr=127.0.0.1,rport=51000,mid=<x@y>,bayes=0.000001,autolearn=ham",
+       "<x@y>", 904},
+      // 3.4: bayes= and autolearn= after mid=, then autolearn_force= after a space
+      {"spamd: result: . 0 - BAYES_50 scantime=0.3,size=3150,user=debian-spamd,uid=115,"
+       "required_score=5.0,rhost=::1,raddr=::1,rport=43520,mid=<a,b@c>,bayes=0.536244,"
+       "autolearn=no autolearn_force=no",
+       "<a,b@c>", 3150},
+      // 4.0: shortcircuit= before autolearn=
+      {"spamd: result: Y 24 - URIBL_BLACK scantime=0.2,size=1500,user=root,uid=105,"
+       "required_score=5.0,rhost=localhost,raddr=127.0.0.1,rport=47824,mid=<q@r.example>,"
+       "bayes=0.9,shortcircuit=no,autolearn=spam autolearn_force=no",
+       "<q@r.example>", 1500},
+      // no Bayes at all (the shared real log)
+      {"spamd: result: .  1 - ALL_TRUSTED scantime=0.1,size=1237,user=root,uid=105,"
+       "required_score=5.0,rhost=localhost,raddr=127.0.0.1,rport=47824,"
+       "mid=<20261128215217.00397.6ee949@example.com>,autolearn=no autolearn_force=no",
+       "<20261128215217.00397.6ee949@example.com>", 1237},
+      // mid= last
+      {"spamd: result: . 2 - X scantime=0.1,size=10,user=root,uid=1,required_score=5.0,mid=<z@z>",
+       "<z@z>", 10},
+      // a message without a Message-ID
+      {"spamd: result: . 2 - X scantime=0.1,size=11,user=root,uid=1,required_score=5.0,"
+       "mid=(unknown),bayes=0.5,autolearn=no",
+       "(unknown)", 11},
+      // a Message-ID that holds ",bayes=" and ",autolearn=" itself
+      {"spamd: result: Y 9 - X scantime=0.1,size=12,user=root,uid=1,required_score=5.0,"
+       "mid=<a,bayes=1,autolearn=no@evil>,bayes=0.2,autolearn=no",
+       "<a,bayes=1,autolearn=no@evil>", 12},
+  };
+  for (const Case &c : cases) {
+    INFO(c.line);
+    auto r = parse_spamd_message(c.line);
+    CHECK(r.kind == SpamdKind::kResult);
+    CHECK(r.mid == c.mid);
+    CHECK(r.size == c.size);
+    CHECK(r.required == 5.0);
+  }
+}
+
 TEST_CASE("sendmail parser survives random bytes", "[sendmail]") {
   std::uint64_t seed = 12345;
   auto next = [&seed] {
