@@ -127,15 +127,6 @@ LogJoiner::LogJoiner(JoinOptions opts, Emit emit)
       stack_(opts.ttl_s, opts.linger_s, opts.max_pending,
              [this](Entry &e, Stack::Reason why) { on_emit(e, why); }) {}
 
-bool LogJoiner::is_sendmail_program(string_view p) {
-  return p == "sendmail" || p == "sm-mta" || p == "sm-msp-queue" || p == "sm-msp" || p == "mail" ||
-         p == "sm-mta-in" || p == "sm-mta-out";
-}
-
-bool LogJoiner::is_spamd_program(string_view p) {
-  return p == "spamd";
-}
-
 void LogJoiner::start_record(Entry &e, RecordKind kind, const SyslogLine &line) {
   MailRecord &r = e.value;
   r.kind = kind;

@@ -39,8 +39,7 @@ public:
   LogJoiner(JoinOptions opts, Emit emit);
 
   // True for program names whose lines logjoin joins.
-  static bool is_sendmail_program(std::string_view program);
-  static bool is_spamd_program(std::string_view program);
+  static bool is_spamd_program(std::string_view program) { return program == "spamd"; }
 
   // One syslog line of a mail program; `raw` is the whole line as read.
   void add_sendmail(const SyslogLine &line, std::string_view raw);

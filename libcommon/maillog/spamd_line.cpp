@@ -37,16 +37,21 @@ string_view list_value(string_view kv, string_view key) {
   return {};
 }
 
+// Where spamd's own mid= starts in the list: the first "mid=" at the
+// list's start or after a comma (what comes before it is spamd's: scantime,
+// size, user, uid, required_score, rhost, raddr, rport).
+std::size_t mid_position(string_view kv) {
+  std::size_t at = kv.find("mid=");
+  while (at != string_view::npos && at > 0 && kv[at - 1] != ',')
+    at = kv.find("mid=", at + 1);
+  return at;
+}
+
 // mid= as spamd logs it: "<…>" (a Message-ID may hold commas, spaces and
 // "key=" text: it ends at the first '>' that ends the list item), or a
 // bare word such as "(unknown)". Keys after it (bayes=, shortcircuit=,
 // autolearn=, autolearn_force=) vary with the SpamAssassin version.
-string_view mid_value(string_view kv) {
-  std::size_t at = kv.find("mid=");
-  while (at != string_view::npos && at > 0 && kv[at - 1] != ',')
-    at = kv.find("mid=", at + 1);
-  if (at == string_view::npos) return {};
-  string_view v = kv.substr(at + 4);
+string_view mid_value(string_view v) {
   if (v.empty() || v[0] != '<') return v.substr(0, v.find_first_of(", "));
   for (std::size_t close = v.find('>'); close != string_view::npos; close = v.find('>', close + 1)) {
     if (close + 1 == v.size() || v[close + 1] == ',' || v[close + 1] == ' ')
@@ -66,9 +71,10 @@ void parse_result(string_view text, SpamdLine &l) {
   l.tests = rest.substr(0, sp);
   if (sp == string_view::npos) return;
   string_view kv = rest.substr(sp + 1);
-  l.mid = mid_value(kv);
+  std::size_t mid = mid_position(kv);
+  if (mid != string_view::npos) l.mid = mid_value(kv.substr(mid + 4));
   // size= and required_score= come before mid=, written by spamd itself.
-  string_view before_mid = kv.substr(0, kv.find(",mid="));
+  string_view before_mid = kv.substr(0, mid);
   string_view size = list_value(before_mid, "size");
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), v);

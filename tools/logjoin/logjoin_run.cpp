@@ -134,30 +134,48 @@ private:
       return false;
     }
     const SyslogLine &s = *parsed;
-    if (LogJoiner::is_sendmail_program(s.program))
-      joiner_.add_sendmail(s, line);
-    else if (LogJoiner::is_spamd_program(s.program))
+    if (LogJoiner::is_spamd_program(s.program)) {
       joiner_.add_spamd(s, line);
-    else
+    } else if (opts_.programs.matches(s.program)) {
+      joiner_.add_sendmail(s, line);
+    } else {
       ++counters_.other_programs;
+      lookalikes_.note(s.program, s.message);
+    }
     return true;
   }
 
   void print_stats() {
     const JoinStats &j = joiner_.stats();
     std::fprintf(stderr,
-                 "logjoin: lines=%llu mail_lines=%llu other_programs=%llu daemon_lines=%llu "
+                 "logjoin: lines=%llu mail_lines=%llu other_programs=%llu sendmail_like_other=%llu "
+                 "daemon_lines=%llu "
                  "unparsed=%llu bad_syslog=%llu truncated=%llu records=%llu messages=%llu "
                  "sessions=%llu spamd_unjoined=%llu incomplete_ttl=%llu "
                  "incomplete_max_pending=%llu incomplete_end=%llu pending=%zu peak_pending=%zu\n",
                  (unsigned long long)counters_.lines, (unsigned long long)j.mail_lines,
-                 (unsigned long long)counters_.other_programs, (unsigned long long)j.daemon_lines,
+                 (unsigned long long)counters_.other_programs,
+                 (unsigned long long)lookalikes_.total(), (unsigned long long)j.daemon_lines,
                  (unsigned long long)j.unparsed_lines, (unsigned long long)counters_.bad_lines,
                  (unsigned long long)counters_.truncated, (unsigned long long)j.records,
                  (unsigned long long)j.messages, (unsigned long long)j.sessions,
                  (unsigned long long)j.spamd_records, (unsigned long long)j.incomplete_ttl,
                  (unsigned long long)j.incomplete_max_pending,
                  (unsigned long long)j.incomplete_flush, joiner_.pending(), joiner_.peak_pending());
+    print_lookalikes();
+  }
+
+  // Idents outside --programs whose lines look like sendmail's: most likely
+  // a sendmail started with another -L name, whose lines are being skipped.
+  void print_lookalikes() {
+    if (lookalikes_.total() == 0) return;
+    std::string idents;
+    for (const auto &[name, count] : lookalikes_.by_ident())
+      idents += (idents.empty() ? "" : ", ") + name + "=" + std::to_string(count);
+    std::fprintf(stderr,
+                 "logjoin: sendmail_like_other=%llu (%s): these idents log sendmail's lines but "
+                 "are not in --programs, so their lines were skipped\n",
+                 (unsigned long long)lookalikes_.total(), idents.c_str());
   }
 
   const Options &opts_;
@@ -166,6 +184,7 @@ private:
   SyslogParser syslog_;
   LogJoiner joiner_;
   Counters counters_;
+  SendmailLookalikes lookalikes_;
 };
 
 } // namespace

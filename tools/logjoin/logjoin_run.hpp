@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "maillog/log_joiner.hpp"
+#include "maillog/mail_programs.hpp"
 #include "maillog/syslog_line.hpp"
 
 namespace spamflow::logjoin {
@@ -12,6 +13,7 @@ namespace spamflow::logjoin {
 struct Options {
   SyslogOptions syslog;
   JoinOptions join;
+  ProgramSet programs = ProgramSet::defaults();
   int idle_s = 10;
   bool strict = false;
   bool stats = false;

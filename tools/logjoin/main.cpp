@@ -30,6 +30,10 @@ int main(int argc, char **argv) {
                  "Records held at most; the oldest leave first")
       ->check(CLI::Range(1, 100000000))
       ->capture_default_str();
+  std::string programs(spamflow::ProgramSet::kDefault);
+  app.add_option("--programs", programs,
+                 "Syslog idents of sendmail, comma-separated; NAME* matches a prefix")
+      ->capture_default_str();
   app.add_flag("--raw", o.join.keep_raw, "Put each record's original lines in \"raw\"");
   app.add_flag("--strict", o.strict, "Fail (exit 65) on the first line that cannot be parsed");
   app.add_flag("--stats", o.stats, "Print counters on stderr at exit");
@@ -39,5 +43,11 @@ int main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return e.get_exit_code() == 0 ? app.exit(e) : (app.exit(e), spamflow::kExUsage);
   }
+  auto program_set = spamflow::ProgramSet::parse(programs);
+  if (!program_set) {
+    std::fprintf(stderr, "logjoin: --programs: %s\n", program_set.error().c_str());
+    return spamflow::kExUsage;
+  }
+  o.programs = std::move(*program_set);
   return spamflow::logjoin::run(o);
 }
