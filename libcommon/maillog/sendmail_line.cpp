@@ -109,21 +109,20 @@ void parse_ruleset(string_view text, SendmailLine &l) {
   auto take_arg = [&rest, &trusted](string_view key, string_view &out) {
     if (rest.substr(0, key.size()) != key) return;
     string_view v = rest.substr(key.size());
-    // An argument is trusted as a field boundary only if it has no white
-    // space: "a, relay=[6.6.6.6]" inside an address cannot pass as a field.
-    // White space in a real address sits inside quotes, brackets or a
-    // comment, so a piece cut at the first space that is unbalanced means
-    // the argument went on: the fields that follow cannot be trusted.
-    std::size_t end = v.find(' ');
-    if (end == string_view::npos || end == 0 || v[end - 1] != ',' ||
-        !is_balanced(v.substr(0, end - 1))) {
+    // An argument ends at the first ", " outside quoted strings and
+    // brackets ("<\"a, relay=[6.6.6.6]\"@x>" is one argument). White space
+    // anywhere else outside quotes means the argument went on: "a,
+    // relay=[6.6.6.6]" inside an address cannot pass as a field, and the
+    // fields that follow cannot be trusted.
+    std::size_t end = sendmail_scan::field_value_end(v);
+    if (end == string_view::npos) {
       out = v;
       rest = {};
       trusted = false;
       return;
     }
-    out = v.substr(0, end - 1);
-    rest = v.substr(end + 1);
+    out = v.substr(0, end);
+    rest = v.substr(end + 2);
   };
   take_arg("arg1=", l.arg1);
   take_arg("arg2=", l.arg2);
@@ -154,7 +153,9 @@ void parse_ruleset(string_view text, SendmailLine &l) {
     l.reject_text = rest;
   }
   // Two relay fields: one of them is text a sender or a PTR record wrote.
-  if (repeats(text, ", relay=")) {
+  // (One inside a quoted or bracketed address, as the reject text echoes
+  // it, cannot be a field.)
+  if (repeats(text, ", relay=") && count_outside_quotes(text, ", relay=") > 1) {
     l.client = {};
     return;
   }
@@ -177,6 +178,17 @@ bool parse_rcpt_error(string_view text, SendmailLine &l) {
   return true;
 }
 
+// "VRFY x" or "EXPN x" in any case: sendmail logs the command as the
+// client typed it ("expn info [rejected]").
+bool is_vrfy_or_expn(string_view text) {
+  if (text.size() < 5 || text[4] != ' ') return false;
+  char word[4];
+  for (int i = 0; i < 4; ++i)
+    word[i] = static_cast<char>(text[i] | 0x20); // ASCII letters to lower case
+  string_view w(word, 4);
+  return w == "vrfy" || w == "expn";
+}
+
 // Lines that open with the client relay: "X did not issue ...",
 // "X: Possible SMTP RCPT flood", "X: VRFY y [rejected]", "X: possible SMTP attack".
 bool parse_relay_led(string_view text, SendmailLine &l) {
@@ -193,7 +205,7 @@ bool parse_relay_led(string_view text, SendmailLine &l) {
       l.kind = SendmailKind::kRcptFlood;
     else if (has_prefix(rest, "possible SMTP attack:"))
       l.kind = SendmailKind::kSmtpAttack;
-    else if (has_prefix(rest, "VRFY ") || has_prefix(rest, "EXPN "))
+    else if (is_vrfy_or_expn(rest))
       l.kind = SendmailKind::kVrfyExpn;
     else
       return false;
@@ -209,12 +221,15 @@ bool parse_relay_led(string_view text, SendmailLine &l) {
 bool parse_after_prefix(string_view text, string_view prefix, string_view terminator,
                         SendmailKind kind, SendmailLine &l) {
   if (text.substr(0, prefix.size()) != prefix) return false;
+  // sendmail writes "NAME [ADDR]"; an empty NAME leaves " [ADDR]".
+  std::size_t start = prefix.size();
+  if (has_prefix(text.substr(start), " [")) ++start;
   std::size_t after = 0;
-  auto r = relay_then(text.substr(prefix.size()), terminator, &after);
+  auto r = relay_then(text.substr(start), terminator, &after);
   l.kind = kind;
   if (r) {
     l.client = *r;
-    l.detail = text.substr(prefix.size() + after);
+    l.detail = text.substr(start + after);
   } else {
     l.detail = text.substr(prefix.size());
   }

@@ -82,8 +82,20 @@ void parse_reject(string_view value, SendmailLine &l);
 // True if quotes, <>, () and [] pair up in an address-like text.
 bool is_balanced(string_view text);
 
+// The length of an address-like field value that a ", " ends, as in
+// "arg1=<\"a b, c\"@x>, relay=…": the first ", " outside quoted strings
+// (RFC 5321, backslash escapes) and outside <>, () and []. White space
+// anywhere else outside quotes, or no such end, gives npos: the value then
+// runs on and the fields after it cannot be trusted.
+std::size_t field_value_end(string_view text);
+
 // More than one occurrence of a field marker: the line holds field-like
 // text that is not sendmail's, so which occurrence is real is unknowable.
 bool repeats(string_view text, string_view marker);
+
+// How often `marker` stands outside quoted strings and outside <>, () and
+// []: where a field can start. An address may hold ", relay=" inside its
+// quotes or brackets; outside them a second one is forged.
+std::size_t count_outside_quotes(string_view text, string_view marker);
 
 } // namespace spamflow::sendmail_scan
