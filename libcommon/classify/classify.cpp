@@ -4,6 +4,7 @@
 
 #include "classify/classify.hpp"
 #include "wire/json_fields.hpp"
+#include "wire/wire_keys.hpp"
 #include "base/text_scan.hpp"
 
 namespace spamflow {
@@ -27,7 +28,6 @@ enum class Key {
   kProto,
   kAuth,
   kLinks,
-  kFlag,
   kSpamd,
   kRejects,
   kRcpts,
@@ -36,8 +36,10 @@ enum class Key {
   kNrcpts,
   kCount
 };
-constexpr std::string_view kKeyNames[] = {"kind",  "client",  "proto", "auth",   "links", "flag",
-                                          "spamd", "rejects", "rcpts", "events", "from",  "nrcpts"};
+namespace rk = wire::record;
+constexpr std::string_view kKeyNames[] = {rk::kKind,    rk::kClient, rk::kProto,  rk::kAuth,
+                                          rk::kLinks,   rk::kSpamd,  rk::kRejects, rk::kRcpts,
+                                          rk::kEvents,  rk::kFrom,   rk::kNrcpts};
 static_assert(std::size(kKeyNames) == static_cast<std::size_t>(Key::kCount));
 
 struct RecordFields : JsonFields<static_cast<std::size_t>(Key::kCount)> {
@@ -115,7 +117,6 @@ private:
   }
   void read_client(const RecordFields &rec);
   LocalReason local_reason(const RecordFields &rec);
-  void check_flag(const RecordFields &rec);
   void check_spamd(const RecordFields &rec);
   void check_rejects(const RecordFields &rec);
   void check_reject(std::string_view ruleset, std::string_view text, std::int64_t code);
@@ -137,10 +138,10 @@ void RecordRules::read_client(const RecordFields &rec) {
   object c;
   if (!read_.get(rec, Key::kClient, c, "an object")) return;
   client_.present = true;
-  read_.get(c, "name", client_.name, "a string");
-  if (read_.get(c, "ip", client_.ip_text, "a string"))
+  read_.get(c, wire::client::kName, client_.name, "a string");
+  if (read_.get(c, wire::client::kIp, client_.ip_text, "a string"))
     client_.ip = IpAddress::try_parse(client_.ip_text);
-  read_.get(c, "forged", client_.forged, "a boolean");
+  read_.get(c, wire::client::kForged, client_.forged, "a boolean");
 }
 
 bool RecordRules::has_dsn_of_link(const RecordFields &rec) {
@@ -149,7 +150,7 @@ bool RecordRules::has_dsn_of_link(const RecordFields &rec) {
   for (element l : links) {
     std::string_view rel;
     object lo;
-    if (l.get(lo) == simdjson::SUCCESS && read_.get(lo, "rel", rel, "a string") && rel == "dsn_of")
+    if (l.get(lo) == simdjson::SUCCESS && read_.get(lo, wire::link::kRel, rel, "a string") && rel == "dsn_of")
       return true;
   }
   return false;
@@ -180,24 +181,14 @@ LocalReason RecordRules::local_reason(const RecordFields &rec) {
   return LocalReason::kNone;
 }
 
-void RecordRules::check_flag(const RecordFields &rec) {
-  const element *found = rec.find(Key::kFlag);
-  if (!found) return;
-  element flag = *found;
-  bool set = !flag.is_null();
-  if (flag.is_bool()) set = flag.get_bool().value_unsafe();
-  if (set) add(Rule::kUserFlag);
-  had_evidence_ = true;
-}
-
 void RecordRules::check_spamd(const RecordFields &rec) {
   object s;
   if (!read_.get(rec, Key::kSpamd, s, "an object")) return;
   bool spam = false;
-  if (!read_.get(s, "spam", spam, "a boolean")) return;
+  if (!read_.get(s, wire::spamd::kSpam, spam, "a boolean")) return;
   double score = 0;
   std::string detail;
-  if (read_.get_number(s, "score", score)) {
+  if (read_.get_number(s, wire::spamd::kScore, score)) {
     char buf[32];
     detail.assign(buf, std::to_chars(buf, buf + sizeof buf, score).ptr);
   }
@@ -244,9 +235,9 @@ void RecordRules::check_rejects(const RecordFields &rec) {
     }
     std::string_view ruleset, text;
     double code = 0;
-    read_.get(ro, "ruleset", ruleset, "a string");
-    read_.get(ro, "text", text, "a string");
-    read_.get_number(ro, "code", code);
+    read_.get(ro, wire::reject::kRuleset, ruleset, "a string");
+    read_.get(ro, wire::reject::kText, text, "a string");
+    read_.get_number(ro, wire::reject::kCode, code);
     check_reject(ruleset, text, static_cast<std::int64_t>(code));
     had_evidence_ = true;
   }
@@ -271,9 +262,9 @@ void RecordRules::check_rcpts(const RecordFields &rec) {
     object ro;
     std::string_view status, dsn, mailer;
     if (r.get(ro) != simdjson::SUCCESS) continue;
-    if (read_.get(ro, "status", status, "a string") && status == "bounced" &&
-        read_.get(ro, "dsn", dsn, "a string") && dsn.substr(0, 4) == "5.7." &&
-        read_.get(ro, "mailer", mailer, "a string") &&
+    if (read_.get(ro, wire::rcpt::kStatus, status, "a string") && status == "bounced" &&
+        read_.get(ro, wire::rcpt::kDsn, dsn, "a string") && dsn.substr(0, 4) == "5.7." &&
+        read_.get(ro, wire::rcpt::kMailer, mailer, "a string") &&
         (mailer == "esmtp" || mailer == "relay" || mailer == "smtp" || mailer == "dsmtp"))
       add(Rule::kNextHopReject, std::string(dsn));
   }
@@ -350,7 +341,6 @@ void RecordRules::run(const RecordFields &rec) {
     out_.verdict = Verdict::kLocal;
     return;
   }
-  check_flag(rec);
   check_spamd(rec);
   check_rejects(rec);
   check_rcpts(rec);

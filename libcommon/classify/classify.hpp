@@ -21,7 +21,6 @@ const char *verdict_name(Verdict v);
 // Every scoring rule; the order is the order of rule_table() and of the
 // reasons in the output.
 enum class Rule : std::uint8_t {
-  kUserFlag,
   kSpamdSpam,
   kSpamdHam,
   kMilterReject,

@@ -4,6 +4,7 @@
 
 #include "classify/classify.hpp"
 #include "wire/json_writer.hpp"
+#include "wire/wire_keys.hpp"
 #include "base/text_scan.hpp"
 
 namespace spamflow {
@@ -27,7 +28,6 @@ const char *verdict_name(Verdict v) {
 const std::array<RuleInfo, kRuleCount> &rule_table() {
   using R = Rule;
   static const std::array<RuleInfo, kRuleCount> table{{
-      {R::kUserFlag, "user_flag", 10.0, "a user flagged the message (spamflag)"},
       {R::kSpamdSpam, "spamd_spam", 5.0, "SpamAssassin's verdict was spam"},
       {R::kSpamdHam, "spamd_ham", -2.0, "SpamAssassin's verdict was ham"},
       {R::kMilterReject, "milter_reject", 5.0, "a milter rejected the message"},
@@ -112,11 +112,12 @@ void append_number(std::string &out, double v) {
 } // namespace
 
 void append_class_json(std::string &out, const Classification &c, bool explain) {
-  out += "{\"verdict\":\"";
+  using namespace wire;
+  out += json_piece<'{', class_::kVerdict, '"'>;
   out += verdict_name(c.verdict);
-  out += "\",\"score\":";
+  out += json_piece<'"', ',', class_::kScore>;
   append_number(out, c.score);
-  out += ",\"reasons\":[";
+  out += json_piece<',', class_::kReasons, '['>;
   std::string text;
   bool first = true;
   auto add = [&](std::string_view s) {

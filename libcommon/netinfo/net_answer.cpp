@@ -1,13 +1,16 @@
 #include "netinfo/net_answer.hpp"
 
 #include "wire/json_writer.hpp"
+#include "wire/wire_keys.hpp"
 
 namespace spamflow {
 
 namespace {
 
+namespace net = wire::net;
+
 void string_or_null(JsonWriter &w, std::string_view key, std::string_view text) {
-  w.key(key);
+  w.name(key);
   if (text.empty())
     w.null();
   else
@@ -30,29 +33,31 @@ void append_column(std::string &out, std::string_view text) {
 
 void write_net_fields(JsonWriter &w, const std::optional<NetInfo> &info) {
   if (!info) {
-    for (const char *k : {"cidr", "range", "asn", "as_name", "cc", "rir", "status", "org_id"})
-      w.key(k).null();
-    w.key("drop").begin_array().end_array();
-    w.key("source").null();
+    for (std::string_view k : {net::kCidr.view(), net::kRange.view(), net::kAsn.view(),
+                               net::kAsName.view(), net::kCc.view(), net::kRir.view(),
+                               net::kStatus.view(), net::kOrgId.view()})
+      w.name(k).null();
+    w.name(net::kDrop).begin_array().end_array();
+    w.name(net::kSource).null();
     return;
   }
-  w.field("cidr", info->cidr_text());
-  w.field("range", info->range_text());
-  w.key("asn");
+  w.field(net::kCidr, info->cidr_text());
+  w.field(net::kRange, info->range_text());
+  w.name(net::kAsn);
   if (info->asn)
     w.value(std::uint64_t(info->asn));
   else
     w.null();
-  string_or_null(w, "as_name", info->as_name);
-  string_or_null(w, "cc", info->cc);
-  string_or_null(w, "rir", info->rir);
-  string_or_null(w, "status", info->status);
-  string_or_null(w, "org_id", info->org_id);
-  w.key("drop").begin_array();
+  string_or_null(w, net::kAsName, info->as_name);
+  string_or_null(w, net::kCc, info->cc);
+  string_or_null(w, net::kRir, info->rir);
+  string_or_null(w, net::kStatus, info->status);
+  string_or_null(w, net::kOrgId, info->org_id);
+  w.name(net::kDrop).begin_array();
   for (std::string_view tag : info->drop_tags())
     w.value(tag);
   w.end_array();
-  string_or_null(w, "source", info->source);
+  string_or_null(w, net::kSource, info->source);
 }
 
 void append_net_object(std::string &out, const std::optional<NetInfo> &info) {
@@ -68,7 +73,7 @@ void append_net_object(std::string &out, const std::optional<NetInfo> &info) {
 
 void append_json_answer(std::string &out, std::string_view ip, const std::optional<NetInfo> &info) {
   JsonWriter w(out);
-  w.begin_object().field("ip", ip);
+  w.begin_object().field(wire::answer::kIp, ip);
   write_net_fields(w, info);
   w.end_object();
   out += '\n';
@@ -76,7 +81,8 @@ void append_json_answer(std::string &out, std::string_view ip, const std::option
 
 void append_json_error(std::string &out, std::string_view input, std::string_view error) {
   JsonWriter w(out);
-  w.begin_object().field("ip", input.substr(0, 200)).field("error", error).end_object();
+  w.begin_object().field(wire::answer::kIp, input.substr(0, 200));
+  w.field(wire::answer::kError, error).end_object();
   out += '\n';
 }
 

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "wire/wire_keys.hpp"
+
 namespace spamflow {
 
 // Appends `text` as a JSON string literal, quotes included, to `out`.
@@ -105,6 +107,12 @@ public:
   }
   template <std::size_t N, class T> JsonWriter &field(const char (&k)[N], const T &v) {
     name(k);
+    return value(v);
+  }
+  // A key of the table (wire_keys.hpp): its literal, length known.
+  template <std::size_t N> JsonWriter &name(const WireKey<N> &k) { return name(k.text); }
+  template <std::size_t N, class T> JsonWriter &field(const WireKey<N> &k, const T &v) {
+    name(k.text);
     return value(v);
   }
   JsonWriter &raw_field(std::string_view k, std::string_view json) {

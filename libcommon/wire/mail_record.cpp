@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "wire/json_writer.hpp"
+#include "wire/wire_keys.hpp"
 
 namespace spamflow {
 
@@ -42,6 +43,12 @@ bool MailRecord::has_event(std::string_view name) const {
 }
 
 namespace {
+
+using namespace wire; // the key table: record::kKind, rcpt::kDsn, …
+using wire::json_piece;
+
+constexpr JsonRaw kTrue{"true"};
+constexpr JsonRaw kFalse{"false"};
 
 std::string_view kind_text(RecordKind k) {
   switch (k) {
@@ -106,59 +113,61 @@ void write_time(JsonWriter &w, const LogTime &t) {
   w.text(std::string_view(text, static_cast<std::size_t>(end - text)));
 }
 
-// ,"key":"text" when the text is not empty.
+// ,"key":"text" when the text is not empty (key: a json_piece).
 template <std::size_t N>
 void optional_string(JsonWriter &w, const char (&key)[N], const std::string &v) {
   if (!v.empty()) w.text(key).string_text(v);
 }
 
 void write_client(JsonWriter &w, const ClientInfo &c) {
-  w.text(",\"client\":{");
+  w.text(json_piece<',', record::kClient, '{'>);
   bool first = true;
   if (c.ip) {
     char ip[64];
     const std::size_t n = c.ip->format_to(ip);
-    w.text("\"ip\":\"").text(std::string_view(ip, n)).text("\"");
+    w.text(json_piece<client::kIp, '"'>).text(std::string_view(ip, n)).text("\"");
     first = false;
   } else if (!c.ip_text.empty()) {
-    w.text("\"ip_invalid\":").string_text(c.ip_text);
+    w.text(json_piece<client::kIpInvalid>).string_text(c.ip_text);
     first = false;
   }
   if (!c.name.empty()) {
     if (!first) w.text(",");
-    w.text("\"name\":").string_text(c.name);
+    w.text(json_piece<client::kName>).string_text(c.name);
     first = false;
   }
-  if (c.forged) w.text(first ? "\"forged\":true" : ",\"forged\":true");
+  if (c.forged)
+    w.text(first ? json_piece<client::kForged, kTrue> : json_piece<',', client::kForged, kTrue>);
   w.text("}");
 }
 
 void write_rcpts(JsonWriter &w, const ReuseVector<Recipient> &rcpts) {
-  w.text(",\"rcpts\":[");
+  w.text(json_piece<',', record::kRcpts, '['>);
   for (const Recipient &r : rcpts) {
     if (&r != rcpts.begin()) w.text(",");
-    w.text("{\"to\":").string_text(r.to).text(",\"status\":").string_text(r.status);
-    optional_string(w, ",\"dsn\":", r.dsn);
-    optional_string(w, ",\"mailer\":", r.mailer);
-    optional_string(w, ",\"relay\":", r.relay);
-    if (r.delay_s >= 0) w.text(",\"delay_s\":").number_text(r.delay_s);
-    optional_string(w, ",\"text\":", r.text);
-    optional_string(w, ",\"handoff_qid\":", r.handoff_qid);
+    w.text(json_piece<'{', rcpt::kTo>).string_text(r.to);
+    w.text(json_piece<',', rcpt::kStatus>).string_text(r.status);
+    optional_string(w, json_piece<',', rcpt::kDsn>, r.dsn);
+    optional_string(w, json_piece<',', rcpt::kMailer>, r.mailer);
+    optional_string(w, json_piece<',', rcpt::kRelay>, r.relay);
+    if (r.delay_s >= 0) w.text(json_piece<',', rcpt::kDelayS>).number_text(r.delay_s);
+    optional_string(w, json_piece<',', rcpt::kText>, r.text);
+    optional_string(w, json_piece<',', rcpt::kHandoffQid>, r.handoff_qid);
     w.text("}");
   }
   w.text("]");
 }
 
 void write_rejects(JsonWriter &w, const ReuseVector<RejectInfo> &rejects) {
-  w.text(",\"rejects\":[");
+  w.text(json_piece<',', record::kRejects, '['>);
   for (const RejectInfo &r : rejects) {
     if (&r != rejects.begin()) w.text(",");
-    w.text("{\"ruleset\":").string_text(r.ruleset);
-    optional_string(w, ",\"arg\":", r.arg);
-    optional_string(w, ",\"action\":", r.action);
-    if (r.code) w.text(",\"code\":").number_text(std::int64_t{r.code});
-    optional_string(w, ",\"dsn\":", r.dsn);
-    w.text(",\"text\":").string_text(r.text).text("}");
+    w.text(json_piece<'{', reject::kRuleset>).string_text(r.ruleset);
+    optional_string(w, json_piece<',', reject::kArg>, r.arg);
+    optional_string(w, json_piece<',', reject::kAction>, r.action);
+    if (r.code) w.text(json_piece<',', reject::kCode>).number_text(std::int64_t{r.code});
+    optional_string(w, json_piece<',', reject::kDsn>, r.dsn);
+    w.text(json_piece<',', reject::kText>).string_text(r.text).text("}");
   }
   w.text("]");
 }
@@ -172,15 +181,16 @@ void number_or_null(JsonWriter &w, double d) {
 }
 
 void write_spamd(JsonWriter &w, const SpamdInfo &s) {
-  w.text(",\"spamd\":{");
+  w.text(json_piece<',', record::kSpamd, '{'>);
   if (s.has_score) {
-    w.text("\"score\":");
+    w.text(json_piece<spamd::kScore>);
     number_or_null(w, s.score);
-    w.text(",\"required\":");
+    w.text(json_piece<',', spamd::kRequired>);
     number_or_null(w, s.required);
     w.text(",");
   }
-  w.text(s.spam ? "\"spam\":true,\"tests\":[" : "\"spam\":false,\"tests\":[");
+  w.text(s.spam ? json_piece<spamd::kSpam, kTrue, ',', spamd::kTests, '['>
+                : json_piece<spamd::kSpam, kFalse, ',', spamd::kTests, '['>);
   std::string_view tests = s.tests;
   bool first = true;
   while (!tests.empty()) {
@@ -193,7 +203,7 @@ void write_spamd(JsonWriter &w, const SpamdInfo &s) {
     }
     tests = comma == std::string_view::npos ? std::string_view{} : tests.substr(comma + 1);
   }
-  w.text("],\"source\":").string_text(s.source).text("}");
+  w.text(json_piece<']', ',', spamd::kSource>).string_text(s.source).text("}");
 }
 
 // A JSON array of strings after a literal that opens it.
@@ -209,34 +219,35 @@ void string_array(JsonWriter &w, const char (&opening)[N], const std::vector<std
 
 void write_message_fields(JsonWriter &w, const MailRecord &r) {
   if (r.saw_from) {
-    w.text(",\"from\":").string_text(r.from);
-    if (r.size >= 0) w.text(",\"size\":").number_text(r.size);
-    if (r.nrcpts >= 0) w.text(",\"nrcpts\":").number_text(r.nrcpts);
-    optional_string(w, ",\"msgid\":", r.msgid);
-    optional_string(w, ",\"proto\":", r.proto);
-    optional_string(w, ",\"daemon\":", r.daemon);
-    optional_string(w, ",\"bodytype\":", r.bodytype);
+    w.text(json_piece<',', record::kFrom>).string_text(r.from);
+    if (r.size >= 0) w.text(json_piece<',', record::kSize>).number_text(r.size);
+    if (r.nrcpts >= 0) w.text(json_piece<',', record::kNrcpts>).number_text(r.nrcpts);
+    optional_string(w, json_piece<',', record::kMsgid>, r.msgid);
+    optional_string(w, json_piece<',', record::kProto>, r.proto);
+    optional_string(w, json_piece<',', record::kDaemon>, r.daemon);
+    optional_string(w, json_piece<',', record::kBodytype>, r.bodytype);
   }
   if (!r.auth_mech.empty() || !r.auth_id.empty()) {
-    w.text(",\"auth\":{\"mech\":").string_text(r.auth_mech);
-    w.text(",\"authid\":").string_text(r.auth_id).text("}");
+    w.text(json_piece<',', record::kAuth, '{', auth::kMech>).string_text(r.auth_mech);
+    w.text(json_piece<',', auth::kAuthid>).string_text(r.auth_id).text("}");
   }
   if (!r.tls_version.empty()) {
-    w.text(",\"tls\":{\"version\":").string_text(r.tls_version);
-    w.text(",\"cipher\":").string_text(r.tls_cipher);
-    w.text(",\"verify\":").string_text(r.tls_verify).text("}");
+    w.text(json_piece<',', record::kTls, '{', tls::kVersion>).string_text(r.tls_version);
+    w.text(json_piece<',', tls::kCipher>).string_text(r.tls_cipher);
+    w.text(json_piece<',', tls::kVerify>).string_text(r.tls_verify).text("}");
   }
   if (!r.rcpts.empty()) write_rcpts(w, r.rcpts);
   if (!r.rejects.empty()) write_rejects(w, r.rejects);
-  if (!r.events.empty()) string_array(w, ",\"events\":[", r.events);
+  if (!r.events.empty()) string_array(w, json_piece<',', record::kEvents, '['>, r.events);
   if (r.spamd.present) write_spamd(w, r.spamd);
   if (!r.links.empty()) {
-    w.text(",\"links\":[");
+    w.text(json_piece<',', record::kLinks, '['>);
     for (std::size_t i = 0; i < r.links.size(); ++i) {
       const LinkInfo &l = r.links[i];
       if (i) w.text(",");
-      w.text("{\"rel\":").string_text(l.rel).text(",\"qid\":").string_text(l.qid);
-      optional_string(w, ",\"host\":", l.host);
+      w.text(json_piece<'{', link::kRel>).string_text(l.rel);
+      w.text(json_piece<',', link::kQid>).string_text(l.qid);
+      optional_string(w, json_piece<',', link::kHost>, l.host);
       w.text("}");
     }
     w.text("]");
@@ -247,11 +258,12 @@ void write_message_fields(JsonWriter &w, const MailRecord &r) {
 
 void append_record_json(std::string &out, const MailRecord &r) {
   JsonWriter w(out);
-  w.text("{\"kind\":\"").text(kind_text(r.kind)).text("\",\"host\":").string_text(r.host);
-  optional_string(w, ",\"qid\":", r.qid);
-  if (r.pid >= 0) w.text(",\"pid\":").number_text(r.pid);
+  w.text(json_piece<'{', record::kKind, '"'>).text(kind_text(r.kind));
+  w.text(json_piece<'"', ',', record::kHost>).string_text(r.host);
+  optional_string(w, json_piece<',', record::kQid>, r.qid);
+  if (r.pid >= 0) w.text(json_piece<',', record::kPid>).number_text(r.pid);
   if (!r.other_pids.empty()) {
-    w.text(",\"pids\":[");
+    w.text(json_piece<',', record::kPids, '['>);
     for (std::size_t i = 0; i < r.other_pids.size(); ++i) {
       if (i) w.text(",");
       w.number_text(r.other_pids[i]);
@@ -259,17 +271,18 @@ void append_record_json(std::string &out, const MailRecord &r) {
     w.text("]");
   }
   if (r.has_time) {
-    w.text(",\"first\":");
+    w.text(json_piece<',', record::kFirst>);
     write_time(w, r.first);
-    w.text(",\"last\":");
+    w.text(json_piece<',', record::kLast>);
     write_time(w, r.last);
   }
   if (r.client.present) write_client(w, r.client);
   write_message_fields(w, r);
-  w.text(r.complete ? ",\"complete\":true" : ",\"complete\":false");
-  if (!r.complete) w.text(",\"incomplete\":").string_text(r.incomplete);
-  w.text(",\"lines\":").number_text(static_cast<std::int64_t>(r.lines));
-  if (!r.raw.empty()) string_array(w, ",\"raw\":[", r.raw);
+  w.text(r.complete ? json_piece<',', record::kComplete, kTrue>
+                   : json_piece<',', record::kComplete, kFalse>);
+  if (!r.complete) w.text(json_piece<',', record::kIncomplete>).string_text(r.incomplete);
+  w.text(json_piece<',', record::kLines>).number_text(static_cast<std::int64_t>(r.lines));
+  if (!r.raw.empty()) string_array(w, json_piece<',', record::kRaw, '['>, r.raw);
   w.text("}");
   w.flush();
 }

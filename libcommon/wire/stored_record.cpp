@@ -4,6 +4,7 @@
 
 #include "wire/json_fields.hpp"
 #include "wire/json_writer.hpp"
+#include "wire/wire_keys.hpp"
 #include "base/log_time.hpp"
 
 namespace spamflow {
@@ -33,9 +34,10 @@ enum Field : std::size_t {
   kEvents,
   kFieldCount
 };
+namespace rk = wire::record;
 constexpr std::string_view kFieldNames[kFieldCount] = {
-    "kind",  "host", "qid",    "from",  "msgid", "pid", "size",     "nrcpts",
-    "first", "last", "client", "class", "rcpts", "net", "complete", "events"};
+    rk::kKind,  rk::kHost, rk::kQid,    rk::kFrom,  rk::kMsgid, rk::kPid, rk::kSize,     rk::kNrcpts,
+    rk::kFirst, rk::kLast, rk::kClient, rk::kClass, rk::kRcpts, rk::kNet, rk::kComplete, rk::kEvents};
 
 struct Fields : JsonFields<kFieldCount> {
   explicit Fields(simdjson::dom::object obj) : JsonFields(obj, kFieldNames) {}
@@ -52,7 +54,7 @@ bool get_string(const Fields &in, Field f, std::string &out) {
   return true;
 }
 
-bool get_string(element obj, const char *key, std::string &out) {
+bool get_string(element obj, std::string_view key, std::string &out) {
   auto field = obj[key];
   if (field.error()) return true;
   if (field.is_null()) return true;
@@ -120,8 +122,8 @@ Result<bool> read_client(const Fields &in, StoredRecord &out) {
   element client = in.value[kClient];
   std::string &ip = out.scratch_first;
   ip.clear();
-  if (!client.is_object() || !get_string(client, "ip", ip) ||
-      !get_string(client, "name", out.client_name))
+  if (!client.is_object() || !get_string(client, wire::client::kIp, ip) ||
+      !get_string(client, wire::client::kName, out.client_name))
     return make_error("\"client\" is not an object of strings");
   if (ip.empty()) return true;
   auto addr = IpAddress::parse(ip);
@@ -134,11 +136,11 @@ Result<bool> read_client(const Fields &in, StoredRecord &out) {
 Result<bool> read_class(const Fields &in, StoredRecord &out) {
   if (!in.present[kClass]) return true;
   element cls = in.value[kClass];
-  if (!cls.is_object() || !get_string(cls, "verdict", out.verdict))
+  if (!cls.is_object() || !get_string(cls, wire::class_::kVerdict, out.verdict))
     return make_error("\"class\" has no string verdict");
-  auto score = cls["score"];
+  auto score = cls[wire::class_::kScore];
   if (!score.error() && score.get(out.score)) return make_error("\"class.score\" is not a number");
-  auto reasons = cls["reasons"];
+  auto reasons = cls[wire::class_::kReasons];
   if (!reasons.error()) compact_json(reasons.value_unsafe(), out.reasons_json);
   return true;
 }
@@ -149,8 +151,9 @@ Result<bool> read_rcpts(const Fields &in, StoredRecord &out) {
   if (in.value[kRcpts].get(rcpts)) return make_error("\"rcpts\" is not an array");
   for (element r : rcpts) {
     StoredRecipient s;
-    if (!r.is_object() || !get_string(r, "to", s.to) || !get_string(r, "status", s.status) ||
-        !get_string(r, "dsn", s.dsn) || !get_string(r, "mailer", s.mailer))
+    if (!r.is_object() || !get_string(r, wire::rcpt::kTo, s.to) ||
+        !get_string(r, wire::rcpt::kStatus, s.status) || !get_string(r, wire::rcpt::kDsn, s.dsn) ||
+        !get_string(r, wire::rcpt::kMailer, s.mailer))
       return make_error("\"rcpts\" holds a bad recipient");
     out.rcpts.push_back(std::move(s));
   }
@@ -162,7 +165,7 @@ Result<bool> read_net(const Fields &in, StoredRecord &out) {
   element net = in.value[kNet];
   std::string &cidr = out.scratch_first;
   cidr.clear();
-  if (!net.is_object() || !get_string(net, "cidr", cidr))
+  if (!net.is_object() || !get_string(net, wire::net::kCidr, cidr))
     return make_error("\"net\" is not an object");
   if (cidr.empty()) return true;
   auto n = IpNetwork::parse(cidr, false);

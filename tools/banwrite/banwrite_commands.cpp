@@ -7,7 +7,6 @@
 
 #include "banwrite_run.hpp"
 #include "base/diagnostics.hpp"
-#include "wire/json_writer.hpp"
 #include "base/log_time.hpp"
 
 namespace spamflow::banwrite {
@@ -78,18 +77,6 @@ Result<IpNetwork> target_of(const Options &o) {
 }
 
 } // namespace
-
-void append_ban_event_json(std::string &out, const BanEvent &e) {
-  JsonWriter w(out);
-  w.begin_object().field("kind", "ban");
-  w.field("action", e.action == BanEvent::Action::kAdd ? "add" : "remove");
-  w.field("target", e.target.to_string());
-  if (e.network != e.target) w.field("network", e.network.to_string());
-  w.field("reason", e.reason).field("start", utc_text(e.start)).field("until", utc_text(e.until));
-  w.field("hits", e.hits).field("offence", e.offence);
-  if (e.manual) w.field("manual", true);
-  w.end_object();
-}
 
 BackendSet make_backends(const Options &o) {
   std::vector<std::unique_ptr<BanBackend>> out;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ban/ban_backend.hpp"
+#include "ban/ban_event.hpp"
 #include "ban/ban_policy.hpp"
 #include "store/ban_store.hpp"
 
@@ -48,7 +49,6 @@ int run_expire(const Options &o);
 int run_restore(const Options &o);
 
 // Shared by the commands.
-void append_ban_event_json(std::string &out, const BanEvent &e);
 // The configured backends, all dirty (the first apply resyncs them). Errors
 // and notes go to stderr as "banwrite: <backend>: message"; --dry-run
 // prints each plan on stderr instead of running it.

@@ -11,6 +11,7 @@
 #include "base/line_io.hpp"
 #include "netinfo/net_answer.hpp"
 #include "netinfo/net_table.hpp"
+#include "wire/wire_keys.hpp"
 
 namespace spamflow::netlookup {
 
@@ -52,7 +53,7 @@ public:
       out.append(line).push_back('\n');
       return;
     }
-    if (doc.at_pointer("/client/ip").get(ip_text)) {
+    if (doc[wire::record::kClient][wire::client::kIp].get(ip_text)) {
       ++c_.records_without_ip;
       out.append(line).push_back('\n');
       return;
@@ -65,7 +66,7 @@ public:
     }
     std::string net;
     append_net_object(net, find(*addr));
-    Result<std::size_t> spliced = splice_json_key_into(out, line, "net", net);
+    Result<std::size_t> spliced = splice_json_key_into(out, line, wire::record::kNet, net);
     if (!spliced) {
       bad_input(line_no, spliced.error());
       out.append(line);

@@ -9,6 +9,7 @@
 #include "base/diagnostics.hpp"
 #include "wire/json_lines.hpp"
 #include "wire/json_splice.hpp"
+#include "wire/wire_keys.hpp"
 #include "base/line_io.hpp"
 
 namespace spamflow::spamclass {
@@ -67,7 +68,7 @@ private:
 
   static bool is_other_tool_line(simdjson::dom::element object) {
     std::string_view kind;
-    if (object["kind"].get(kind) != simdjson::SUCCESS) return false;
+    if (object[wire::record::kKind].get(kind) != simdjson::SUCCESS) return false;
     return kind == "flag" || kind == "ban";
   }
 
@@ -100,7 +101,7 @@ private:
     std::string &buf = out_.buffer();
     if (!bad && append_fast(buf, line)) {
       // done: the common case, a valid object without "class"
-    } else if (!splice_json_key_into(buf, line.text, "class", class_json_)) {
+    } else if (!splice_json_key_into(buf, line.text, wire::record::kClass, class_json_)) {
       buf.append(line.text); // not an object: nothing to add "class" to
       ++count_.verbatim;
     }
@@ -117,13 +118,13 @@ private:
   bool append_fast(std::string &buf, const JsonLineReader::RawLine &line) const {
     simdjson::dom::object obj;
     if (line.object.get(obj) != simdjson::SUCCESS || obj.size() == 0 ||
-        obj["class"].error() != simdjson::NO_SUCH_FIELD)
+        obj[wire::record::kClass].error() != simdjson::NO_SUCH_FIELD)
       return false;
     std::string_view text = line.text;
     std::size_t end = text.find_last_not_of(" \t\r\n");
     if (end == std::string_view::npos || text[end] != '}') return false;
     std::size_t after_value = text.find_last_not_of(" \t\r\n", end - 1) + 1;
-    buf.append(text.substr(0, after_value)).append(",\"class\":").append(class_json_);
+    buf.append(text.substr(0, after_value)).append(wire::json_piece<',', wire::record::kClass>).append(class_json_);
     buf.append(text.substr(after_value));
     return true;
   }

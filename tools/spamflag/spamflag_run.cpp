@@ -4,7 +4,7 @@
 #include <ctime>
 
 #include "base/diagnostics.hpp"
-#include "wire/json_writer.hpp"
+#include "flag/flag_event.hpp"
 
 namespace spamflow::spamflag {
 
@@ -27,38 +27,6 @@ Result<std::string> read_input(std::FILE *in, std::size_t limit) {
   }
   if (std::ferror(in)) return make_error("cannot read standard input");
   return data;
-}
-
-std::string rfc3339_utc(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return buf;
-}
-
-std::string flag_json(const FlagReport &r) {
-  std::string line;
-  JsonWriter w(line);
-  auto text_or_null = [&w](std::string_view key, const std::string &v) {
-    w.name(key);
-    if (v.empty())
-      w.null();
-    else
-      w.value(v);
-  };
-  w.begin_object().field("kind", "flag").field("status", describe(r.status));
-  text_or_null("qid", r.qid);
-  text_or_null("host", r.host);
-  text_or_null("client_ip", r.client ? r.client->to_string() : std::string());
-  text_or_null("matched_by", r.matched_by);
-  w.field("user", r.user).field("time", rfc3339_utc(r.time)).field("how", r.how);
-  text_or_null("msgid", r.msgid);
-  if (r.status == FlagReport::Status::kUnmatched) w.field("reason", r.reason);
-  w.field("flag", r.status != FlagReport::Status::kUnmatched).end_object();
-  line += '\n';
-  return line;
 }
 
 // Database failures are transient for sendmail: EX_TEMPFAIL keeps the
@@ -171,7 +139,7 @@ int run(const Options &o) {
 
   if (o.json)
     for (const FlagReport &r : outcome->reports)
-      std::fputs(flag_json(r).c_str(), stdout);
+      std::fputs(flag_event_json(r).c_str(), stdout);
   if (std::fflush(stdout) != 0) return kExIoErr;
   if (outcome->any_flagged) return kExOk;
   say(outcome->reports.front().reason + ". The report was kept for the postmaster. " + kHint);
