@@ -267,6 +267,7 @@ void LogJoiner::add_sendmail(const SyslogLine &line, string_view raw) {
   SendmailParse parsed = parse_sendmail_message(line.message);
   Stack::HostState &h = stack_.host(line.host);
   const SendmailLine &l = parsed.line;
+  if (l.kind == SendmailKind::kOther && unrecognised_) unrecognised_->note(line.message);
   if ((l.kind == SendmailKind::kDaemon && l.qid.empty()) || (l.qid.empty() && line.pid < 0)) {
     ++(l.kind == SendmailKind::kDaemon ? stats_.daemon_lines : stats_.unparsed_lines);
     stack_.advance(h, line.time.epoch_s);

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "maillog/expiring_stack.hpp"
+#include "maillog/line_shapes.hpp"
 #include "base/key_hash.hpp"
 #include "wire/mail_record.hpp"
 #include "maillog/sendmail_line.hpp"
@@ -40,6 +41,10 @@ public:
 
   // True for program names whose lines logjoin joins.
   static bool is_spamd_program(std::string_view program) { return program == "spamd"; }
+
+  // When set, the shapes of sendmail lines no rule recognised (kOther, and
+  // unparsed lines) are counted there, for --stats.
+  void count_unrecognised(LineShapes *shapes) { unrecognised_ = shapes; }
 
   // One syslog line of a mail program; `raw` is the whole line as read.
   void add_sendmail(const SyslogLine &line, std::string_view raw);
@@ -100,6 +105,7 @@ private:
   TextMap<LinkInfo> pending_links_;
   std::deque<std::pair<std::string, std::int64_t>> pending_link_order_; // key, log time
   std::uint64_t spamd_seq_ = 0;
+  LineShapes *unrecognised_ = nullptr;
   KeyText key_; // scratch for lookups
 };
 

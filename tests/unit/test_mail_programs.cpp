@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "maillog/line_shapes.hpp"
 #include "maillog/mail_programs.hpp"
 
 using namespace spamflow;
@@ -44,4 +45,35 @@ TEST_CASE("lines of other idents that look like sendmail's", "[logjoin]") {
   REQUIRE(ids.size() == 2);
   CHECK(ids[0] == std::pair<std::string, std::uint64_t>("mta-out", 2));
   CHECK(ids[1] == std::pair<std::string, std::uint64_t>("mta-in", 1));
+}
+
+TEST_CASE("shapes of unrecognised lines mask ids, addresses, hosts and numbers", "[logjoin]") {
+  const struct {
+    const char *message, *shape;
+  } cases[] = {
+      {"6ASLqIg9008559: quarantine: <a@b.example>... held 3 days",
+       "QID: quarantine: <ADDR>... held N days"},
+      {"6ASLqIg9008560: quarantine: <zz@other.test>... held 12 days",
+       "QID: quarantine: <ADDR>... held N days"},
+      {"6ASLqIg9008559: SMTP outgoing connect on mx.example.net [192.0.2.1]",
+       "QID: SMTP outgoing connect on HOST [ADDR]"},
+      {"6ASLqIg9008559: sender=<x>, version 8.17.1/8.17.1, code 5.7.1",
+       "QID: sender=<ADDR>, version N.N.N/N.N.N, code N.N.N"},
+      {"weird\x01" "control", "weird?control"},
+      {"", ""},
+  };
+  for (const auto &c : cases) {
+    INFO(c.message);
+    CHECK(line_shape(c.message) == c.shape);
+  }
+  CHECK(line_shape(std::string(500, 'x') + " tail").size() == LineShapes::kMaxShape);
+  LineShapes shapes;
+  shapes.note("6ASLqIg9008559: quarantine: <a@b>... held 3 days");
+  shapes.note("6ASLqIg9008561: SMTP outgoing connect on mx.example.net [192.0.2.1]");
+  shapes.note("6ASLqIg9008560: quarantine: <c@d>... held 4 days");
+  auto top = shapes.top(5);
+  REQUIRE(top.size() == 2);
+  CHECK(top[0] == std::pair<std::string, std::uint64_t>("QID: quarantine: <ADDR>... held N days", 2));
+  CHECK(top[1].second == 1);
+  CHECK(shapes.total() == 3);
 }

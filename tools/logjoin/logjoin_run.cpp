@@ -42,7 +42,9 @@ public:
           append_record_json(out_.buffer(), r);
           out_.buffer() += '\n';
           out_.maybe_flush();
-        }) {}
+        }) {
+    if (o.stats) joiner_.count_unrecognised(&unrecognised_);
+  }
 
   int run_all() {
     std::vector<std::string> files = opts_.files;
@@ -163,6 +165,19 @@ private:
                  (unsigned long long)j.incomplete_max_pending,
                  (unsigned long long)j.incomplete_flush, joiner_.pending(), joiner_.peak_pending());
     print_lookalikes();
+    print_unrecognised();
+  }
+
+  // What logjoin does not know yet, most frequent first, for a bug report.
+  void print_unrecognised() {
+    if (unrecognised_.total() == 0) return;
+    std::fprintf(stderr, "logjoin: unrecognised=%llu lines, by shape:\n",
+                 (unsigned long long)unrecognised_.total());
+    for (const auto &[shape, count] : unrecognised_.top(kShapesShown))
+      std::fprintf(stderr, "logjoin:   %8llu  %s\n", (unsigned long long)count, shape.c_str());
+    if (unrecognised_.untracked() > 0)
+      std::fprintf(stderr, "logjoin:   %8llu  (lines of further shapes)\n",
+                   (unsigned long long)unrecognised_.untracked());
   }
 
   // Idents outside --programs whose lines look like sendmail's: most likely
@@ -185,6 +200,8 @@ private:
   LogJoiner joiner_;
   Counters counters_;
   SendmailLookalikes lookalikes_;
+  LineShapes unrecognised_;
+  static constexpr std::size_t kShapesShown = 10;
 };
 
 } // namespace
