@@ -4,18 +4,6 @@ namespace spamflow {
 
 namespace {
 
-constexpr const char *kSpamflagSchema = R"sql(
-CREATE TABLE IF NOT EXISTS spamflag_reports (
-  id INTEGER PRIMARY KEY, time INTEGER NOT NULL, user TEXT NOT NULL,
-  status TEXT NOT NULL, matched_by TEXT, how TEXT,
-  host TEXT, qid TEXT, client_ip TEXT, msgid TEXT, subject TEXT,
-  flag_id INTEGER, reason TEXT,
-  claimed_host TEXT, claimed_qid TEXT, claimed_ip TEXT, message TEXT);
-CREATE INDEX IF NOT EXISTS spamflag_reports_user ON spamflag_reports(user, time);
-CREATE INDEX IF NOT EXISTS spamflag_reports_time ON spamflag_reports(time);
-CREATE INDEX IF NOT EXISTS spamflag_reports_qid ON spamflag_reports(qid, host);
-)sql";
-
 void bind_text_or_null(Statement &st, int index, std::string_view text) {
   if (text.empty())
     st.bind_null(index);
@@ -48,7 +36,6 @@ Result<SpamflagStore> SpamflagStore::open(const std::string &path, int busy_time
   options.busy_timeout_ms = busy_timeout_ms;
   auto store = BanStore::open(path, options);
   if (!store) return make_error(store.error());
-  if (auto ok = store->db().exec(kSpamflagSchema); !ok) return make_error(path + ": " + ok.error());
   return SpamflagStore(std::move(*store));
 }
 

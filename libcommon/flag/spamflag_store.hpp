@@ -1,9 +1,10 @@
 // spamflag's side of banwrite's database: lookups of stored messages, the
 // per-user report counts of the rate limit, and the writing of a report.
 //
-// Every report goes into spamflag's own table, spamflag_reports (created
-// here with CREATE TABLE IF NOT EXISTS; banwrite's schema v1 `flags` has no
-// place for unmatched reports, the matching method or the reporter's rate):
+// Every report goes into spamflag's own table, spamflag_reports (in the
+// database's schema since version 8, store/schema.cpp; banwrite's `flags`
+// has no place for unmatched reports, the matching method or the
+// reporter's rate):
 //   id, time, user, status (flagged|duplicate|unmatched), matched_by
 //   (queue_id|message_id), how (attachment|inline), host, qid, client_ip,
 //   msgid, subject, flag_id, reason, claimed_host, claimed_qid, claimed_ip,
@@ -51,8 +52,7 @@ const char *describe(FlagReport::Status status);
 
 class SpamflagStore {
 public:
-  // Opens (creating and migrating, as banwrite does) and adds spamflag's
-  // table if it is missing.
+  // Opens the database, creating or migrating it as banwrite does.
   static Result<SpamflagStore> open(const std::string &path, int busy_timeout_ms = 5000);
 
   Result<bool> begin(); // BEGIN IMMEDIATE: the rate count and the insert are one step

@@ -7,25 +7,6 @@
 
 namespace spamflow {
 
-const char *const kRollupSchemaSql = R"sql(
-CREATE TABLE rollup_hour (
-  hour INTEGER NOT NULL, utc_offset INTEGER NOT NULL, host TEXT NOT NULL,
-  kind TEXT NOT NULL, verdict TEXT NOT NULL,
-  records INTEGER NOT NULL, rcpts INTEGER NOT NULL,
-  PRIMARY KEY(hour, utc_offset, host, kind, verdict)) WITHOUT ROWID;
-CREATE TABLE rollup_reason (
-  hour INTEGER NOT NULL, reason TEXT NOT NULL, records INTEGER NOT NULL,
-  PRIMARY KEY(hour, reason)) WITHOUT ROWID;
-CREATE TABLE rollup_client (
-  ip TEXT PRIMARY KEY, name TEXT NOT NULL, net TEXT NOT NULL, first INTEGER NOT NULL,
-  records INTEGER NOT NULL, messages INTEGER NOT NULL, sessions INTEGER NOT NULL,
-  rcpts INTEGER NOT NULL, spam INTEGER NOT NULL, suspect INTEGER NOT NULL,
-  ham INTEGER NOT NULL, local INTEGER NOT NULL, unclassified INTEGER NOT NULL,
-  spam_mon INTEGER NOT NULL, spam_tue INTEGER NOT NULL, spam_wed INTEGER NOT NULL,
-  spam_thu INTEGER NOT NULL, spam_fri INTEGER NOT NULL, spam_sat INTEGER NOT NULL,
-  spam_sun INTEGER NOT NULL) WITHOUT ROWID;
-)sql";
-
 namespace {
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {

@@ -28,11 +28,6 @@
 
 namespace spamflow {
 
-// The SQL that takes schema version 1 to 2 (tables only; see
-// fill_rollups_from_messages for their contents). Version 4 adds
-// rollup_client's last (ban_store.cpp), which flush() writes.
-extern const char *const kRollupSchemaSql;
-
 // Calls f(name) for each reason of spamclass's "reasons" JSON array: each
 // string up to its first ':' or '='.
 template <class F> void each_reason_name(std::string_view json, F &&f) {

@@ -1,8 +1,8 @@
 // banwrite's SQLite database: every record, the bans and their history,
-// user flags. WAL mode, schema versioned by PRAGMA user_version (forward
-// migrations in ban_store.cpp), records written in batched transactions
-// (commit every batch_records records or batch_ms milliseconds, whichever
-// comes first). A crash loses at most the open batch. See banwrite(1) for
+// user flags. WAL mode, schema versioned by PRAGMA user_version (the schema
+// and its forward migrations in schema.cpp), records written in batched
+// transactions (commit every batch_records records or batch_ms
+// milliseconds, whichever comes first). A crash loses at most the open batch. See banwrite(1) for
 // the schema.
 #pragma once
 #include <chrono>
@@ -15,6 +15,7 @@
 #include "store/ban_rollup.hpp"
 #include "store/db.hpp"
 #include "store/message_blocks.hpp"
+#include "store/schema.hpp"
 #include "wire/stored_record.hpp"
 
 namespace spamflow {
@@ -50,7 +51,7 @@ struct StoredBan {
 class BanStore {
 public:
   static constexpr const char *kDefaultPath = "/var/lib/spamflow/spam.db";
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = kStoreSchemaVersion;
 
   // Opens or creates the database and migrates it to kSchemaVersion. A
   // database newer than this program is refused.
@@ -95,7 +96,6 @@ public:
 
 private:
   BanStore(Db db, BanStoreOptions options) : db_(std::move(db)), opt_(options) {}
-  Result<bool> migrate();
   Result<bool> prepare_statements();
   Result<bool> ensure_batch();
   Result<bool> insert_row(const StoredRecord &r, const RecordRowText &t);

@@ -4,16 +4,6 @@
 
 namespace spamflow {
 
-// GROUP BY id >> 12: blocks of 4096 ids (MessageBlocks::kRows).
-const char *const kMessageBlocksSchemaSql = R"sql(
-CREATE TABLE message_blocks (
-  first_id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL,
-  min_first INTEGER, max_first INTEGER);
-INSERT INTO message_blocks(first_id, last_id, min_first, max_first)
-  SELECT min(id), max(id), min(first), max(first) FROM messages GROUP BY id >> 12;
-DROP INDEX IF EXISTS messages_time;
-)sql";
-
 Result<bool> MessageBlocks::add(Db &db, std::int64_t first_id, std::int64_t last_id, bool any_time,
                                 std::int64_t min_first, std::int64_t max_first) {
   bool follows = last_id_ >= first_id_ && first_id == last_id_ + 1;

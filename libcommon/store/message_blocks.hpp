@@ -21,10 +21,6 @@
 
 namespace spamflow {
 
-// Schema 6 -> 7: the table, filled from the rows already there, and
-// messages_time dropped.
-extern const char *const kMessageBlocksSchemaSql;
-
 // The writer's side: the open block, extended as rows are inserted and
 // written (INSERT OR REPLACE, inside the open transaction) by flush().
 class MessageBlocks {

@@ -1,7 +1,7 @@
 // BanStore's forward migrations from databases written by older banwrite
-// versions: their schema is frozen here as those versions created it, data
-// is put in with SQL, and BanStore::open must carry it to the current
-// version in one transaction.
+// versions: their schema is frozen in tests/data/schema as those versions
+// created it, data is put in with SQL, and BanStore::open must carry it to
+// the current version in one transaction.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -10,62 +10,15 @@
 #include <vector>
 
 #include "store/ban_rollup.hpp"
+#include "frozen_schema.hpp"
 #include "store/ban_store.hpp"
 #include "temp_dir.hpp"
 
 using namespace spamflow;
+using spamflow::testing::frozen_schema;
 using spamflow::testing::TempDir;
 
 namespace {
-
-// Schema version 3 as banwrite created it (the rollup tables are version
-// 2's, kRollupSchemaSql).
-constexpr const char *kFrozenV3 = R"sql(
-CREATE TABLE messages (
-  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, host TEXT, qid TEXT, pid INTEGER,
-  first INTEGER, last INTEGER, utc_offset INTEGER,
-  client_ip TEXT, client_family INTEGER, client_key BLOB, client_name TEXT,
-  sender TEXT, msgid TEXT, size INTEGER, nrcpts INTEGER,
-  verdict TEXT, score REAL, reasons TEXT, events TEXT, net TEXT,
-  complete INTEGER NOT NULL DEFAULT 1);
-CREATE INDEX messages_time ON messages(first);
-CREATE INDEX messages_client ON messages(client_family, client_key, first);
-CREATE TABLE recipients (
-  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
-  addr TEXT, status TEXT, dsn TEXT, mailer TEXT);
-CREATE INDEX recipients_message ON recipients(message_id);
-CREATE TABLE networks (
-  cidr TEXT PRIMARY KEY, family INTEGER, first_key BLOB, last_key BLOB,
-  asn INTEGER, as_name TEXT, cc TEXT, rir TEXT, source TEXT, updated INTEGER);
-CREATE TABLE bans (
-  id INTEGER PRIMARY KEY, target TEXT NOT NULL, network TEXT NOT NULL, family INTEGER,
-  first_key BLOB, last_key BLOB, start INTEGER, until INTEGER, reason TEXT, hits REAL,
-  offence INTEGER, manual INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);
-CREATE UNIQUE INDEX bans_active_target ON bans(target) WHERE active = 1;
-CREATE INDEX bans_until ON bans(active, until);
-CREATE TABLE ban_history (
-  id INTEGER PRIMARY KEY, time INTEGER, action TEXT, target TEXT, network TEXT,
-  reason TEXT, until INTEGER, hits REAL, offence INTEGER, manual INTEGER);
-CREATE INDEX ban_history_network ON ban_history(network, time);
-CREATE TABLE flags (
-  id INTEGER PRIMARY KEY, time INTEGER, user TEXT, client_ip TEXT,
-  client_family INTEGER, client_key BLOB, host TEXT, qid TEXT, msgid TEXT, note TEXT);
-CREATE INDEX flags_time ON flags(time);
-)sql";
-constexpr const char *kFrozenClientsV3 = R"sql(
-CREATE TABLE clients (
-  ip TEXT PRIMARY KEY NOT NULL, family INTEGER, key BLOB, name TEXT,
-  first INTEGER, last INTEGER, records INTEGER, spam INTEGER, ham INTEGER) WITHOUT ROWID;
-)sql";
-// Version 2 differs in clients (a rowid table, indexed by key) and in an
-// index of messages by verdict.
-constexpr const char *kFrozenClientsV2 = R"sql(
-CREATE TABLE clients (
-  ip TEXT PRIMARY KEY, family INTEGER, key BLOB, name TEXT,
-  first INTEGER, last INTEGER, records INTEGER, spam INTEGER, ham INTEGER);
-CREATE INDEX clients_key ON clients(family, key);
-CREATE INDEX messages_verdict ON messages(verdict, first);
-)sql";
 
 // Three messages, three recipients, two clients; clients' last of
 // 198.51.100.7 is 2500 (a record the rollups did not count), later than any
@@ -88,12 +41,11 @@ INSERT INTO clients VALUES
   ('2001:db8::1', 6, NULL, NULL, 1500, 1500, 1, 1, 0);
 )sql";
 
-// A database at `version` (2 or 3) holding kOldData and its rollups.
+// A database at `version` (2 or 3, tests/data/schema) holding kOldData and
+// its rollups.
 void make_old_database(const std::string &path, int version) {
   auto db = Db::open(path).value();
-  REQUIRE(db.exec(kFrozenV3));
-  REQUIRE(db.exec(version == 2 ? kFrozenClientsV2 : kFrozenClientsV3));
-  REQUIRE(db.exec(kRollupSchemaSql));
+  REQUIRE(db.exec(frozen_schema(version)));
   REQUIRE(db.exec(kOldData));
   // Today's fill writes rollup_client's last, which version 3 lacked.
   REQUIRE(db.exec("ALTER TABLE rollup_client ADD COLUMN last INTEGER"));

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "store/ban_store.hpp"
-#include "store_writer.hpp"
+#include "store/store_writer.hpp"
 #include "temp_dir.hpp"
 
 using namespace spamflow;

@@ -15,7 +15,7 @@
 #include "base/line_io.hpp"
 #include "netinfo/net_table.hpp"
 #include "base/signals.hpp"
-#include "store_writer.hpp"
+#include "store/store_writer.hpp"
 
 namespace spamflow::banwrite {
 

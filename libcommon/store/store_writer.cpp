@@ -1,4 +1,4 @@
-#include "store_writer.hpp"
+#include "store/store_writer.hpp"
 
 namespace spamflow::banwrite {
 
