@@ -124,12 +124,4 @@ std::size_t split_fields(std::string_view line, char sep, std::string_view *fiel
   return n + 1; // more fields than asked for
 }
 
-std::string_view trim_space(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-    text.remove_suffix(1);
-  return text;
-}
-
 } // namespace spamflow

@@ -6,8 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "ip/prefix_table.hpp"
 #include "base/result.hpp"
+#include "base/text_scan.hpp"
+#include "ip/prefix_table.hpp"
 
 namespace spamflow {
 
@@ -50,6 +51,10 @@ bool parse_bounded(std::string_view text, std::uint64_t max, std::uint64_t &valu
 // Splits on one separator character, keeping empty fields.
 std::size_t split_fields(std::string_view line, char sep, std::string_view *fields,
                          std::size_t max_fields);
-std::string_view trim_space(std::string_view text);
+// A field without the blanks around it (and a CRLF file's CR): base's trim
+// with the blanks these formats allow.
+inline std::string_view trim_space(std::string_view text) {
+  return trim(text, " \t\r");
+}
 
 } // namespace spamflow
