@@ -142,6 +142,17 @@ bool LineReader::wait(int timeout_ms) {
   return n != 0; // data, EOF/hangup, or an error that read() will report
 }
 
+InputFile::InputFile(const std::string &name)
+    : fd_(STDIN_FILENO), display_(name == "-" ? "stdin" : name) {
+  if (name == "-") return;
+  fd_ = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) errno_ = errno;
+}
+
+InputFile::~InputFile() {
+  if (fd_ >= 0 && fd_ != STDIN_FILENO) ::close(fd_);
+}
+
 OutputBuffer::OutputBuffer(int fd, std::size_t flush_at) : fd_(fd), flush_at_(flush_at) {
   buf_.reserve(flush_at + 64 * 1024);
   widen_pipe(fd);

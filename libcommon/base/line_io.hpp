@@ -101,6 +101,27 @@ private:
   int errno_ = 0;
 };
 
+// An input file named on the command line, open for reading: "-" is the
+// standard input, called "stdin" in messages. Closed with the object
+// (standard input is left open).
+class InputFile {
+public:
+  explicit InputFile(const std::string &name);
+  ~InputFile();
+  InputFile(const InputFile &) = delete;
+  InputFile &operator=(const InputFile &) = delete;
+
+  bool ok() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+  const std::string &display_name() const { return display_; }
+  int error_number() const { return errno_; } // why it did not open
+
+private:
+  int fd_;
+  std::string display_;
+  int errno_ = 0;
+};
+
 // Buffers output and writes it in large blocks. A closed reader (EPIPE) is
 // reported by ok() turning false.
 class OutputBuffer {

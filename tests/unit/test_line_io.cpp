@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -172,4 +173,26 @@ TEST_CASE("LineFramer::has_line finds a buffered line without reading", "[io]") 
   REQUIRE(framer.next(source, line) == LineFramer::Next::kLine);
   CHECK(line == "second");
   CHECK(framer.next(source, line) == LineFramer::Next::kEnd);
+}
+
+TEST_CASE("InputFile: \"-\" is standard input, a file is opened and closed", "[io]") {
+  {
+    const InputFile in("-");
+    CHECK(in.ok());
+    CHECK(in.fd() == STDIN_FILENO);
+    CHECK(in.display_name() == "stdin");
+  }
+  CHECK(::fcntl(STDIN_FILENO, F_GETFD) != -1); // left open
+  int fd = -1;
+  {
+    const InputFile in(SPAMFLOW_SOURCE_DIR "/tests/data/sample/maillog");
+    REQUIRE(in.ok());
+    fd = in.fd();
+    CHECK(fd != STDIN_FILENO);
+    CHECK(in.display_name() == SPAMFLOW_SOURCE_DIR "/tests/data/sample/maillog");
+  }
+  CHECK(::fcntl(fd, F_GETFD) == -1); // closed with the object
+  const InputFile missing("/nonexistent/input");
+  CHECK_FALSE(missing.ok());
+  CHECK(missing.error_number() == ENOENT);
 }
