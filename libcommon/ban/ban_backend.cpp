@@ -222,11 +222,6 @@ BackendSet::BackendSet(std::vector<std::unique_ptr<BanBackend>> backends, bool d
     slots_.push_back(Slot{std::move(b)});
 }
 
-void BackendSet::mark_all_dirty() {
-  for (Slot &s : slots_)
-    s.dirty = true;
-}
-
 bool BackendSet::any_dirty() const {
   return std::any_of(slots_.begin(), slots_.end(), [](const Slot &s) { return s.dirty; });
 }

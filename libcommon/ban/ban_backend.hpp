@@ -116,7 +116,6 @@ public:
   // Returns the number of backends that failed.
   int apply(const std::vector<BanEvent> &changes, const std::vector<BanEntry> &active,
             std::int64_t now);
-  void mark_all_dirty();
   bool any_dirty() const;
   bool empty() const { return slots_.empty(); }
   std::int64_t retry_s = 10;

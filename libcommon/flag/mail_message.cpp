@@ -153,18 +153,6 @@ MailMessage parse_message(std::string_view text, const MessageLimits &limits) {
   return m;
 }
 
-std::string header_text(const MailMessage &message, std::size_t max_bytes) {
-  std::string out;
-  for (const HeaderField &f : message.headers) {
-    if (out.size() + f.name.size() + f.value.size() + 3 > max_bytes) break;
-    out += f.name;
-    out += ": ";
-    out += f.value;
-    out += '\n';
-  }
-  return out;
-}
-
 std::string decode_encoded_words(std::string_view value) {
   std::string out;
   std::size_t pos = 0;
