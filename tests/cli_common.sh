@@ -1,14 +1,20 @@
 # Sourced by tests/cli/*.sh: common checks that skip (exit 77) with a reason.
-# Usage: build=$1 src=$2; source "$src/tests/cli_common.sh"
+# Usage: source "$2/tests/cli_common.sh"
+# Sets $build and $src (absolute) from the test's arguments BUILD_DIR SOURCE_DIR.
+build=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
 
-# need_tool NAME: sets $NAME (e.g. $logjoin) to the built binary or skips.
+# need_tool NAME...: sets $NAME (e.g. $logjoin) to each built binary or skips.
 need_tool() {
-  local path=$build/tools/$1/$1
-  if [ ! -x "$path" ]; then
-    echo "skipped: $path not built"
-    exit 77
-  fi
-  printf -v "$1" '%s' "$path"
+  local name path
+  for name in "$@"; do
+    path=$build/tools/$name/$name
+    if [ ! -x "$path" ]; then
+      echo "skipped: $path not built"
+      exit 77
+    fi
+    printf -v "$name" '%s' "$path"
+  done
 }
 
 need_python() {

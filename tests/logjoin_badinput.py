@@ -141,7 +141,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv))
-    except AssertionError as e:
-        lj.fail(str(e))
+    lj.run_main(main)

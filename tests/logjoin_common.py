@@ -118,3 +118,11 @@ def check_counters(stats, records, where=""):
 def fail(msg):
     print("FAIL: " + msg, file=sys.stderr)
     sys.exit(1)
+
+
+def run_main(main):
+    """Exits with main(sys.argv); a failed assert is reported as a FAIL line."""
+    try:
+        sys.exit(main(sys.argv))
+    except AssertionError as e:
+        fail(str(e))

@@ -1,6 +1,6 @@
-// The backend machinery: atomic file writes, running a planned command with
-// its input on stdin, the dirty-flag set, the CIDR list writer and the
-// helpers the other writers share.
+// The backend machinery: running a planned command with its input on stdin,
+// the dirty-flag set, the CIDR list writer and the helpers the other writers
+// share. Files are replaced through base/atomic_file.
 #include "ban/ban_backend.hpp"
 
 #include <algorithm>
@@ -16,40 +16,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/atomic_file.hpp"
+
 extern char **environ;
 
 namespace spamflow {
-
-Result<bool> write_file_atomically(const std::string &path, std::string_view content) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return make_error(tmp + ": " + std::strerror(errno));
-  auto fail = [&](const std::string &what) {
-    int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return make_error(what + ": " + std::strerror(err));
-  };
-  std::size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(tmp);
-    done += static_cast<std::size_t>(n);
-  }
-  // mkstemp makes 0600; a ban list is meant to be read by other daemons.
-  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) return fail(tmp);
-  if (::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return make_error(tmp + ": " + std::strerror(errno));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return make_error(path + ": " + std::strerror(err));
-  }
-  return true;
-}
 
 namespace {
 
@@ -249,11 +220,6 @@ BackendSet::BackendSet(std::vector<std::unique_ptr<BanBackend>> backends, bool d
     : dry_run_(dry_run), report_(std::move(report)), dry_run_output_(std::move(dry_run_output)) {
   for (auto &b : backends)
     slots_.push_back(Slot{std::move(b)});
-}
-
-void BackendSet::mark_all_dirty() {
-  for (Slot &s : slots_)
-    s.dirty = true;
 }
 
 bool BackendSet::any_dirty() const {

@@ -92,9 +92,6 @@ std::vector<IpNetwork> holes_of(const IpNetwork &network, std::vector<IpNetwork>
 // Seconds an element should live: until - now, at least 1, at most cap.
 std::int64_t element_timeout(std::int64_t until, std::int64_t now, std::int64_t cap);
 
-// Writes `content` to path atomically (temp file in the same directory,
-// fsync, rename).
-Result<bool> write_file_atomically(const std::string &path, std::string_view content);
 // Runs the steps in order, stopping at the first failure. A skipped
 // optional step adds a line to notes.
 Result<bool> run_backend_steps(const std::vector<BackendStep> &steps,
@@ -119,7 +116,6 @@ public:
   // Returns the number of backends that failed.
   int apply(const std::vector<BanEvent> &changes, const std::vector<BanEntry> &active,
             std::int64_t now);
-  void mark_all_dirty();
   bool any_dirty() const;
   bool empty() const { return slots_.empty(); }
   std::int64_t retry_s = 10;

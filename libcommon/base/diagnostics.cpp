@@ -32,8 +32,6 @@ void Diagnostics::warn(std::string_view where, std::string_view what) {
     if (warnings_ == max_printed_)
       std::fprintf(stderr, "%s: further warnings are counted, not printed (see --stats)\n",
                    program_.c_str());
-  } else {
-    ++suppressed_;
   }
 }
 

@@ -35,13 +35,11 @@ public:
   void error(std::string_view what) const;
 
   std::uint64_t warnings() const { return warnings_; }
-  std::uint64_t suppressed() const { return suppressed_; }
 
 private:
   std::string program_;
   std::uint64_t max_printed_;
   std::uint64_t warnings_ = 0;
-  std::uint64_t suppressed_ = 0;
 };
 
 } // namespace spamflow

@@ -1,6 +1,6 @@
-// RFC 3339 text, civil-date arithmetic, and a TZif/POSIX-TZ reader so that
-// local->UTC conversion never goes through mktime (slow, and tied to the
-// process-wide TZ variable).
+// RFC 3339 text, and a TZif/POSIX-TZ reader so that local->UTC conversion
+// never goes through mktime (slow, and tied to the process-wide TZ variable).
+// The calendar arithmetic is in base/calendar.hpp.
 #include "base/log_time.hpp"
 
 #include <algorithm>
@@ -15,32 +15,6 @@ namespace spamflow {
 namespace {
 
 constexpr std::int64_t kFar = std::int64_t{1} << 60; // "no transition" bound
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-bool is_leap(int y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-struct Civil {
-  int year, month, day;
-};
-
-// Inverse of days_from_civil (era-based algorithm: 400-year cycles of 146097 days).
-Civil civil_from_days(std::int64_t days) {
-  days += 719468;
-  const std::int64_t era = floor_div(days, 146097);
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {static_cast<int>(yoe + era * 400 + (month <= 2)), month, day};
-}
 
 char *put2(char *p, int v) {
   p[0] = static_cast<char>('0' + v / 10);
@@ -62,26 +36,11 @@ int digits(std::string_view text, std::size_t pos, int n) {
 
 } // namespace
 
-std::int64_t days_from_civil(int year, int month, int day) {
-  const std::int64_t y = static_cast<std::int64_t>(year) - (month <= 2);
-  const std::int64_t era = floor_div(y, 400);
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-int days_in_month(int year, int month) {
-  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12) return 0;
-  return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
-}
-
 char *format_rfc3339(char *buf, const LogTime &t) {
   const std::int64_t local = t.epoch_s + t.utc_offset_s;
   const std::int64_t days = floor_div(local, 86400);
   const int sod = static_cast<int>(local - days * 86400);
-  const Civil c = civil_from_days(days);
+  const CivilDate c = civil_from_days(days);
   char *p = buf;
   int y = std::clamp(c.year, 0, 9999);
   p = put2(p, y / 100);
@@ -293,7 +252,7 @@ std::int64_t rule_local_seconds(const ChangeRule &r, int year) {
       d -= 7;
     day = first + d - 1;
   } else if (r.kind == 'J') { // 1..365, February 29 never counted
-    day = days_from_civil(year, 1, 1) + r.a - 1 + (is_leap(year) && r.a >= 60 ? 1 : 0);
+    day = days_from_civil(year, 1, 1) + r.a - 1 + (is_leap_year(year) && r.a >= 60 ? 1 : 0);
   } else { // 0..365, February 29 counted
     day = days_from_civil(year, 1, 1) + r.a;
   }

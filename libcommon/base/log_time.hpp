@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/calendar.hpp"
 #include "base/result.hpp"
 
 namespace spamflow {
@@ -41,10 +42,6 @@ struct CivilTime {
 std::size_t scan_iso_timestamp(std::string_view text, CivilTime &out);
 // Requires has_offset (or treats the fields as UTC).
 std::int64_t civil_to_epoch(const CivilTime &c);
-
-// Proleptic Gregorian calendar arithmetic (no time zone involved).
-std::int64_t days_from_civil(int year, int month, int day);
-int days_in_month(int year, int month);
 
 // Converts local wall-clock time in a zone to UTC.
 //

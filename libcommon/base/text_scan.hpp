@@ -36,6 +36,33 @@ inline bool starts_with_ci(std::string_view text, std::string_view prefix) {
   return true;
 }
 
+// ASCII case-insensitive equality (header names, whois keys, keywords);
+// other bytes must match exactly, whatever the locale.
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && starts_with_ci(a, b);
+}
+inline bool ends_with_ci(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         starts_with_ci(text.substr(text.size() - suffix.size()), suffix);
+}
+// A copy with A-Z made a-z (names to compare or store in one case).
+inline std::string ascii_lowercase(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    c = ascii_lower(c);
+  return out;
+}
+
+// The ASCII blanks isspace() knows in the "C" locale: space \t \n \v \f \r.
+inline constexpr std::string_view kAsciiSpace = " \t\n\v\f\r";
+// text without the given bytes at either end. Callers that read lines pass
+// the blanks their format allows (e.g. " \t\r": blanks and a CRLF's CR).
+inline std::string_view trim(std::string_view text, std::string_view bytes = kAsciiSpace) {
+  const std::size_t first = text.find_first_not_of(bytes);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(bytes) - first + 1);
+}
+
 // True if text starts with the literal: a comparison of known length that
 // the compiler inlines (string_view's compare is an out-of-line call).
 template <std::size_t N> inline bool has_prefix(std::string_view text, const char (&literal)[N]) {

@@ -15,11 +15,6 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-bool ends_with_ci(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         starts_with_ci(text.substr(text.size() - suffix.size()), suffix);
-}
-
 // The record's top-level keys the rules read (JsonFields finds them in one
 // pass).
 enum class Key {

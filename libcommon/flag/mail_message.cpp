@@ -15,27 +15,13 @@ std::string_view take_line(std::string_view &rest) {
   return line;
 }
 
+// What trimming strips from header text: RFC 5322's blanks (space, tab) and
+// the line ends of folded or CRLF text; not \v or \f, which make a field
+// name invalid.
+constexpr std::string_view kFoldBlanks = " \t\r\n";
+
 bool is_wsp(char c) {
   return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (is_wsp(s.front()) || s.front() == '\r' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (is_wsp(s.back()) || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool equal_ci(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && starts_with_ci(a, b);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char &c : out)
-    c = ascii_lower(c);
-  return out;
 }
 
 // RFC 5322 field names: printable ASCII except the colon.
@@ -86,7 +72,7 @@ bool decode_word(std::string_view charset, char encoding, std::string_view text,
   } else {
     return false;
   }
-  std::string cs = lower(charset.substr(0, charset.find('*'))); // RFC 2231 language tag
+  std::string cs = ascii_lowercase(charset.substr(0, charset.find('*'))); // RFC 2231 language tag
   if (cs == "iso-8859-1" || cs == "latin1" || cs == "iso-8859-15" || cs == "windows-1252")
     append_latin1_as_utf8(out, bytes);
   else
@@ -98,20 +84,20 @@ bool decode_word(std::string_view charset, char encoding, std::string_view text,
 
 std::string_view MailMessage::header(std::string_view name) const {
   for (const HeaderField &f : headers)
-    if (equal_ci(f.name, name)) return f.value;
+    if (iequals(f.name, name)) return f.value;
   return {};
 }
 
 bool MailMessage::has_header(std::string_view name) const {
   for (const HeaderField &f : headers)
-    if (equal_ci(f.name, name)) return true;
+    if (iequals(f.name, name)) return true;
   return false;
 }
 
 std::vector<std::string_view> MailMessage::all(std::string_view name) const {
   std::vector<std::string_view> out;
   for (const HeaderField &f : headers)
-    if (equal_ci(f.name, name)) out.emplace_back(f.value);
+    if (iequals(f.name, name)) out.emplace_back(f.value);
   return out;
 }
 
@@ -144,7 +130,8 @@ MailMessage parse_message(std::string_view text, const MessageLimits &limits) {
     }
     std::size_t colon = line.find(':');
     continuing = false;
-    if (colon == std::string_view::npos || !is_field_name(trim(line.substr(0, colon)))) continue;
+    if (colon == std::string_view::npos || !is_field_name(trim(line.substr(0, colon), kFoldBlanks)))
+      continue;
     if (m.headers.size() >= limits.max_headers) {
       m.headers_truncated = true;
       continue;
@@ -156,25 +143,14 @@ MailMessage parse_message(std::string_view text, const MessageLimits &limits) {
       value = value.substr(0, limits.max_field_bytes);
       m.headers_truncated = true;
     }
-    m.headers.push_back({std::string(trim(line.substr(0, colon))), std::string(value)});
+    m.headers.push_back(
+        {std::string(trim(line.substr(0, colon), kFoldBlanks)), std::string(value)});
     continuing = true;
   }
   for (HeaderField &f : m.headers)
-    f.value = std::string(trim(f.value));
+    f.value = std::string(trim(f.value, kFoldBlanks));
   m.body = std::string(rest);
   return m;
-}
-
-std::string header_text(const MailMessage &message, std::size_t max_bytes) {
-  std::string out;
-  for (const HeaderField &f : message.headers) {
-    if (out.size() + f.name.size() + f.value.size() + 3 > max_bytes) break;
-    out += f.name;
-    out += ": ";
-    out += f.value;
-    out += '\n';
-  }
-  return out;
 }
 
 std::string decode_encoded_words(std::string_view value) {
@@ -201,7 +177,7 @@ std::string decode_encoded_words(std::string_view value) {
       continue;
     }
     std::string_view gap = value.substr(pos, start - pos);
-    bool blank_gap = pending_space == pos && trim(gap).empty();
+    bool blank_gap = pending_space == pos && trim(gap, kFoldBlanks).empty();
     if (!blank_gap) out.append(gap);
     out += decoded;
     pos = end + 2;
@@ -212,7 +188,8 @@ std::string decode_encoded_words(std::string_view value) {
 }
 
 std::string media_type(std::string_view content_type) {
-  std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
+  std::string type =
+      ascii_lowercase(trim(content_type.substr(0, content_type.find(';')), kFoldBlanks));
   if (type.find('/') == std::string::npos) return "text/plain";
   return type;
 }
@@ -222,7 +199,7 @@ std::string header_parameter(std::string_view value, std::string_view parameter)
   while (pos != std::string_view::npos && pos < value.size()) {
     std::size_t eq = value.find('=', pos + 1);
     if (eq == std::string_view::npos) return {};
-    std::string_view name = trim(value.substr(pos + 1, eq - pos - 1));
+    std::string_view name = trim(value.substr(pos + 1, eq - pos - 1), kFoldBlanks);
     std::string out;
     std::size_t i = eq + 1;
     while (i < value.size() && is_wsp(value[i]))
@@ -235,10 +212,11 @@ std::string header_parameter(std::string_view value, std::string_view parameter)
       pos = value.find(';', i);
     } else {
       std::size_t semi = value.find(';', i);
-      out = std::string(trim(value.substr(i, semi == std::string_view::npos ? semi : semi - i)));
+      out = std::string(
+          trim(value.substr(i, semi == std::string_view::npos ? semi : semi - i), kFoldBlanks));
       pos = semi;
     }
-    if (equal_ci(name, parameter)) return out;
+    if (iequals(name, parameter)) return out;
   }
   return {};
 }
@@ -323,9 +301,9 @@ std::string first_address(std::string_view value) {
   } else if (std::size_t comma = addr.find(','); comma != std::string_view::npos) {
     addr = addr.substr(0, comma);
   }
-  addr = trim(addr);
+  addr = trim(addr, kFoldBlanks);
   if (addr.find_first_of(" \t<>") != std::string_view::npos) return {};
-  return lower(addr);
+  return ascii_lowercase(addr);
 }
 
 const char *describe(ForwardedMessage::How how) {

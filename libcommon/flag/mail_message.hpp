@@ -46,9 +46,6 @@ struct MailMessage {
 // section gives an empty header list.
 MailMessage parse_message(std::string_view text, const MessageLimits &limits = {});
 
-// The header section as text (for storing a report), at most max_bytes.
-std::string header_text(const MailMessage &message, std::size_t max_bytes);
-
 // RFC 2047 encoded words (=?charset?B|Q?text?=) decoded; UTF-8, US-ASCII
 // and ISO-8859-1/Latin-1 come out as UTF-8, other charsets as their bytes.
 // Whitespace between two adjacent encoded words is dropped, as the RFC says.

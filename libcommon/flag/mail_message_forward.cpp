@@ -6,11 +6,6 @@ namespace spamflow {
 
 namespace {
 
-bool ends_with_ci(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         starts_with_ci(text.substr(text.size() - suffix.size()), suffix);
-}
-
 bool contains_ci(std::string_view text, std::string_view needle) {
   for (std::size_t i = 0; i + needle.size() <= text.size(); ++i)
     if (starts_with_ci(text.substr(i), needle)) return true;

@@ -76,10 +76,6 @@ private:
   std::size_t i_ = 0;
 };
 
-bool equal_ci(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && starts_with_ci(a, b);
-}
-
 std::optional<IpAddress> parse_literal(std::string_view literal) {
   if (literal.size() < 2 || literal.front() != '[' || literal.back() != ']') return std::nullopt;
   literal = literal.substr(1, literal.size() - 2);
@@ -169,18 +165,18 @@ Result<ReceivedHeader> parse_received(std::string_view value) {
       t.skip(1);
       continue;
     }
-    bool known = equal_ci(keyword, "by") || equal_ci(keyword, "with") || equal_ci(keyword, "id") ||
-                 equal_ci(keyword, "for") || equal_ci(keyword, "via");
+    bool known = iequals(keyword, "by") || iequals(keyword, "with") || iequals(keyword, "id") ||
+                 iequals(keyword, "for") || iequals(keyword, "via");
     if (!known) continue;
     std::string_view v = t.peek() == '<' ? t.angle() : t.word();
-    if (equal_ci(keyword, "by") && !have_by) {
+    if (iequals(keyword, "by") && !have_by) {
       h.by = std::string(v);
       have_by = !v.empty();
-    } else if (equal_ci(keyword, "with") && h.with.empty()) {
+    } else if (iequals(keyword, "with") && h.with.empty()) {
       h.with = std::string(v);
-    } else if (equal_ci(keyword, "id") && h.id.empty()) {
+    } else if (iequals(keyword, "id") && h.id.empty()) {
       h.id = std::string(v);
-    } else if (equal_ci(keyword, "for") && h.for_address.empty()) {
+    } else if (iequals(keyword, "for") && h.for_address.empty()) {
       h.for_address = std::string(v);
     }
   }

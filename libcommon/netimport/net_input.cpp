@@ -17,13 +17,11 @@ Result<NetLineReader> NetLineReader::open(const std::string &path) {
   NetLineReader r;
   r.gz_ = gz;
   r.path_ = path;
-  r.buf_.resize(kMaxLine * 4);
   return r;
 }
 
 NetLineReader::NetLineReader(NetLineReader &&o) noexcept
-    : gz_(o.gz_), path_(std::move(o.path_)), buf_(std::move(o.buf_)), begin_(o.begin_),
-      end_(o.end_), eof_(o.eof_), skip_rest_(o.skip_rest_), line_no_(o.line_no_),
+    : gz_(o.gz_), path_(std::move(o.path_)), framer_(std::move(o.framer_)),
       error_(std::move(o.error_)) {
   o.gz_ = nullptr;
 }
@@ -32,59 +30,20 @@ NetLineReader::~NetLineReader() {
   if (gz_) ::gzclose(static_cast<gzFile>(gz_));
 }
 
-bool NetLineReader::fill() {
-  if (eof_) return false;
-  std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
-  end_ -= begin_;
-  begin_ = 0;
-  int n = ::gzread(static_cast<gzFile>(gz_), buf_.data() + end_, unsigned(buf_.size() - end_));
-  if (n < 0) {
-    int errnum = 0;
-    const char *msg = ::gzerror(static_cast<gzFile>(gz_), &errnum);
-    error_ = path_ + ": read error: " + (msg ? msg : "?");
-    eof_ = true;
-    return false;
-  }
-  if (n == 0) eof_ = true;
-  end_ += std::size_t(n);
-  return n > 0;
+long NetLineReader::read_some(char *dst, std::size_t room) {
+  const int n = ::gzread(static_cast<gzFile>(gz_), dst, static_cast<unsigned>(room));
+  if (n >= 0) return n;
+  int errnum = 0;
+  const char *msg = ::gzerror(static_cast<gzFile>(gz_), &errnum);
+  error_ = path_ + ": read error: " + (msg ? msg : "?");
+  return -1;
 }
 
 bool NetLineReader::next(std::string_view &line) {
-  for (;;) {
-    const char *start = buf_.data() + begin_;
-    const char *nl = static_cast<const char *>(std::memchr(start, '\n', end_ - begin_));
-    if (skip_rest_) { // the tail of an overlong line
-      if (nl) {
-        begin_ = std::size_t(nl - buf_.data()) + 1;
-        skip_rest_ = false;
-        continue;
-      }
-      begin_ = end_;
-      if (eof_ || !fill()) return false;
-      continue;
-    }
-    std::size_t len = 0;
-    if (nl) {
-      len = std::size_t(nl - start);
-      begin_ += len + 1;
-    } else if (end_ - begin_ >= kMaxLine) {
-      len = kMaxLine;
-      begin_ += len;
-      skip_rest_ = true;
-    } else if (eof_) {
-      if (end_ == begin_) return false;
-      len = end_ - begin_;
-      begin_ = end_;
-    } else {
-      fill();
-      continue;
-    }
-    line = std::string_view(start, len);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    ++line_no_;
-    return true;
-  }
+  const LineFramer::Next got = framer_.next(*this, line);
+  if (got != LineFramer::Next::kLine && got != LineFramer::Next::kLongLine) return false;
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return true;
 }
 
 bool parse_raw_address(std::string_view text, bool &v6, uint128 &value) {
@@ -122,14 +81,6 @@ std::size_t split_fields(std::string_view line, char sep, std::string_view *fiel
     line.remove_prefix(at + 1);
   }
   return n + 1; // more fields than asked for
-}
-
-std::string_view trim_space(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-    text.remove_suffix(1);
-  return text;
 }
 
 } // namespace spamflow

@@ -6,38 +6,35 @@
 #include <string_view>
 #include <vector>
 
-#include "ip/prefix_table.hpp"
+#include "base/line_io.hpp"
 #include "base/result.hpp"
+#include "base/text_scan.hpp"
+#include "ip/prefix_table.hpp"
 
 namespace spamflow {
 
-class NetLineReader {
+class NetLineReader : private ByteSource {
 public:
   static Result<NetLineReader> open(const std::string &path);
   NetLineReader(NetLineReader &&other) noexcept;
   NetLineReader(const NetLineReader &) = delete;
-  ~NetLineReader();
+  ~NetLineReader() override;
 
-  // Next line without its end-of-line; false at the end or on a read error
-  // (then error() is non-empty). Lines longer than kMaxLine are cut.
+  // Next line without its end-of-line (LF or CRLF); false at the end or on a
+  // read error (then error() is non-empty). Lines longer than kMaxLine are cut.
   bool next(std::string_view &line);
-  std::uint64_t line_number() const { return line_no_; }
+  std::uint64_t line_number() const { return framer_.line_number(); }
   const std::string &error() const { return error_; }
 
   static constexpr std::size_t kMaxLine = 64 * 1024;
 
 private:
   NetLineReader() = default;
-  bool fill();
+  long read_some(char *dst, std::size_t room) override;
 
   void *gz_ = nullptr; // gzFile
   std::string path_;
-  std::vector<char> buf_;
-  std::size_t begin_ = 0;
-  std::size_t end_ = 0;
-  bool eof_ = false;
-  bool skip_rest_ = false;
-  std::uint64_t line_no_ = 0;
+  LineFramer framer_{kMaxLine, LineFramer::LongLines::kCut, 4 * kMaxLine};
   std::string error_;
 };
 
@@ -50,6 +47,10 @@ bool parse_bounded(std::string_view text, std::uint64_t max, std::uint64_t &valu
 // Splits on one separator character, keeping empty fields.
 std::size_t split_fields(std::string_view line, char sep, std::string_view *fields,
                          std::size_t max_fields);
-std::string_view trim_space(std::string_view text);
+// A field without the blanks around it (and a CRLF file's CR): base's trim
+// with the blanks these formats allow.
+inline std::string_view trim_space(std::string_view text) {
+  return trim(text, " \t\r");
+}
 
 } // namespace spamflow

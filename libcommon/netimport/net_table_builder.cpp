@@ -2,12 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "base/atomic_file.hpp"
 
 namespace spamflow {
 
@@ -237,8 +235,8 @@ namespace spamflow {
 
 namespace {
 
-// Writes the sections at 64-byte aligned offsets to a temporary file beside
-// `path`, then renames it over `path`.
+// Writes the sections at 64-byte aligned offsets to `path`, replacing it
+// atomically (a reader that maps the old table keeps it whole).
 class TableFileWriter {
 public:
   void add(netfile::Section id, const void *data, std::size_t bytes) { parts_[id] = {data, bytes}; }
@@ -257,20 +255,15 @@ public:
     }
     h.file_size = offset;
 
-    std::string tmp = path + ".XXXXXX";
-    int fd = ::mkstemp(tmp.data());
-    if (fd < 0) return make_error(path + ": cannot create temporary file: " + std::strerror(errno));
-    bool ok = ::fchmod(fd, 0644) == 0 && put(fd, &h, sizeof h);
+    AtomicFile file;
+    if (!file.open(path))
+      return make_error(path +
+                        ": cannot create temporary file: " + std::strerror(file.error_number()));
+    bool ok = put(file, &h, sizeof h);
     for (std::size_t i = 0; ok && i < netfile::kSectionCount; ++i)
-      ok = pad_to(fd, h.sections[i].offset) && put(fd, parts_[i].data, parts_[i].bytes);
-    ok = ok && pad_to(fd, h.file_size) && ::fsync(fd) == 0;
-    int saved = errno;
-    ok = (::close(fd) == 0) && ok;
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-      if (ok) saved = errno;
-      ::unlink(tmp.c_str());
-      return make_error(path + ": cannot write table: " + std::strerror(saved));
-    }
+      ok = pad_to(file, h.sections[i].offset) && put(file, parts_[i].data, parts_[i].bytes);
+    if (!(ok && pad_to(file, h.file_size) && file.commit()))
+      return make_error(path + ": cannot write table: " + std::strerror(file.error_number()));
     return h.file_size;
   }
 
@@ -282,21 +275,13 @@ private:
   static std::uint64_t align(std::uint64_t v) {
     return (v + netfile::kAlign - 1) / netfile::kAlign * netfile::kAlign;
   }
-  bool put(int fd, const void *data, std::size_t bytes) {
-    const char *p = static_cast<const char *>(data);
-    while (bytes > 0) {
-      ssize_t n = ::write(fd, p, bytes);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      p += n;
-      bytes -= std::size_t(n);
-      written_ += std::uint64_t(n);
-    }
-    return true;
+  bool put(AtomicFile &file, const void *data, std::size_t bytes) {
+    written_ += bytes;
+    return file.write(data, bytes);
   }
-  bool pad_to(int fd, std::uint64_t offset) {
+  bool pad_to(AtomicFile &file, std::uint64_t offset) {
     static const char zeros[netfile::kAlign] = {};
-    return offset < written_ || put(fd, zeros, std::size_t(offset - written_));
+    return offset < written_ || put(file, zeros, std::size_t(offset - written_));
   }
 
   Part parts_[netfile::kSectionCount];

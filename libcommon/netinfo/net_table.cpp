@@ -1,7 +1,6 @@
 #include "netinfo/net_table.hpp"
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -113,11 +112,6 @@ std::string NetInfo::range_text() const {
   return raw_address_text(range_first, v6) + "-" + raw_address_text(range_last, v6);
 }
 
-std::string NetTable::default_path() {
-  const char *env = std::getenv("SPAMFLOW_NETTABLE");
-  return env && *env ? env : kDefaultPath;
-}
-
 Result<NetTable> NetTable::open(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error(path + ": " + std::strerror(errno));
@@ -156,10 +150,6 @@ NetTable &NetTable::operator=(NetTable &&other) noexcept {
 
 NetTable::~NetTable() {
   if (base_) ::munmap(const_cast<unsigned char *>(base_), size_);
-}
-
-std::int64_t NetTable::created_unix() const {
-  return reinterpret_cast<const netfile::Header *>(base_)->created_unix;
 }
 
 std::string_view NetTable::string_at(std::uint32_t offset) const {

@@ -2,7 +2,7 @@
 // of an address to its BGP prefix, origin AS, registry block, country and
 // drop-list tags. netlookup answers from it; banwrite calls it directly.
 //
-//   auto table = NetTable::open(NetTable::default_path());
+//   auto table = NetTable::open(NetTable::kDefaultPath);
 //   if (auto info = table->lookup(addr)) use(info->cidr_text(), info->asn);
 //
 // The string_views in a NetInfo point into the mapping: they stay valid as
@@ -54,9 +54,9 @@ std::string raw_address_text(uint128 addr, bool v6);
 
 class NetTable {
 public:
-  // Default table path: $SPAMFLOW_NETTABLE if set, else kDefaultPath.
+  // Where netlookup looks when neither --table nor $SPAMFLOW_NETTABLE
+  // names a table.
   static constexpr const char *kDefaultPath = "/var/lib/spamflow/netlookup.table";
-  static std::string default_path();
 
   static Result<NetTable> open(const std::string &path);
   NetTable(NetTable &&other) noexcept;
@@ -91,9 +91,6 @@ public:
 
   // One line per input: kind TAB path TAB date TAB entries TAB errors.
   std::string_view sources() const { return sources_; }
-  std::int64_t created_unix() const;
-  std::size_t record_count() const { return n_records_; }
-  std::size_t mapped_bytes() const { return size_; }
 
 private:
   NetTable() = default;

@@ -3,19 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/text_scan.hpp"
+
 namespace spamflow {
 
 namespace {
 
 constexpr std::size_t kMaxValue = 200; // longer values are cut
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 // Printable ASCII/UTF-8 only, bounded: whois text ends up in JSON and logs.
 std::string clean_value(std::string_view v) {
@@ -23,13 +17,6 @@ std::string clean_value(std::string_view v) {
   for (char c : trim(v).substr(0, kMaxValue))
     out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
   return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // LACNIC abbreviates IPv4 networks: "200.57.128/19" is 200.57.128.0/19.

@@ -5,33 +5,7 @@
 
 namespace spamflow {
 
-CivilDate civil_from_days(std::int64_t days) {
-  // Howard Hinnant's civil_from_days: eras of 400 years of 146097 days.
-  days += 719468;
-  std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  std::int64_t doe = days - era * 146097;
-  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  std::int64_t mp = (5 * doy + 2) / 153;
-  CivilDate out;
-  out.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  out.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  out.year = static_cast<int>(yoe + era * 400 + (out.month <= 2 ? 1 : 0));
-  return out;
-}
-
-int weekday_from_days(std::int64_t days) {
-  // 1970-01-01 was a Thursday (3 when Monday is 0).
-  std::int64_t w = (days + 3) % 7;
-  return static_cast<int>(w < 0 ? w + 7 : w);
-}
-
 namespace {
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 std::int64_t local_midnight(ZoneConverter &zone, const CivilDate &d) {
   return zone.from_local(d.year, d.month, d.day, 0, 0, 0, -1).epoch_s;

@@ -1,18 +1,13 @@
-// report's --since / --until values and calendar helpers in a time zone.
+// report's --since / --until values in a time zone.
 #pragma once
 #include <cstdint>
 #include <string_view>
 
+#include "base/calendar.hpp"
 #include "base/log_time.hpp"
 #include "base/result.hpp"
 
 namespace spamflow {
-
-struct CivilDate {
-  int year = 1970, month = 1, day = 1;
-};
-CivilDate civil_from_days(std::int64_t days); // days since 1970-01-01
-int weekday_from_days(std::int64_t days);     // 0 = Monday … 6 = Sunday
 
 // Parses one bound of the report period, `now` being the current time:
 //   "7d", "12h", "30m", "2w", "90s"  that long before now

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/calendar.hpp"
 #include "store/ban_rollup.hpp"
 #include "ip/ip_address.hpp"
 #include "store/message_blocks.hpp"
@@ -50,11 +51,6 @@ std::int64_t auto_bucket_seconds(std::int64_t since, std::int64_t until) {
 }
 
 namespace {
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 // One record's contribution, before it is added to every breakdown.
 struct RecordCounts {

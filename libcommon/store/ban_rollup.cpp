@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <vector>
 
-#include "report/report_period.hpp"
+#include "base/calendar.hpp"
 
 namespace spamflow {
 
 namespace {
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 // Index into Client::counts of the verdict's column (report's categories).
 std::size_t verdict_column(std::string_view verdict) {

@@ -73,11 +73,11 @@ bool looks_truncated(std::string_view text) {
 JsonLineReader::JsonLineReader(int fd, std::string name, Diagnostics &diag,
                                std::size_t max_line_bytes)
     : fd_(fd), name_(std::move(name)), diag_(diag),
-      max_line_bytes_(std::max<std::size_t>(max_line_bytes, 1)) {
-  capacity_ = std::min(kInitialBuffer, max_line_bytes_ + 1);
+      // A buffer of max_line_bytes + 1 at most: a small limit reads little.
+      framer_(max_line_bytes, LineFramer::LongLines::kSkip,
+              std::min(kInitialBuffer, std::max<std::size_t>(max_line_bytes, 1) + 1),
+              simdjson::SIMDJSON_PADDING) {
   widen_pipe(fd);
-  // Zeroed, padding included: simdjson reads past the end of a line.
-  buf_ = std::make_unique<char[]>(capacity_ + simdjson::SIMDJSON_PADDING);
 }
 
 JsonLineReader::~JsonLineReader() = default;
@@ -87,8 +87,8 @@ void JsonLineReader::report(std::uint64_t line_no, std::string_view what) {
   diag_.warn(name_ + ":" + std::to_string(line_no), what);
 }
 
-JsonLineReader::Fill JsonLineReader::fill() {
-  if (stopped()) return Fill::kEof;
+long JsonLineReader::read_some(char *dst, std::size_t room) {
+  if (stopped()) return 0;
   if (before_block_) {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, 0) == 0) before_block_();
@@ -98,14 +98,10 @@ JsonLineReader::Fill JsonLineReader::fill() {
       pollfd p{fd_, POLLIN, 0};
       while (!stopped() && ::poll(&p, 1, kStopPollMs) == 0) {
       }
-      if (stopped()) return Fill::kEof;
+      if (stopped()) return 0;
     }
-    const ssize_t n = ::read(fd_, buf_.get() + end_, capacity_ - end_);
-    if (n > 0) {
-      end_ += static_cast<std::size_t>(n);
-      return Fill::kData;
-    }
-    if (n == 0) return Fill::kEof;
+    const ssize_t n = ::read(fd_, dst, room);
+    if (n >= 0) return static_cast<long>(n);
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) { // non-blocking fd: wait for it
       pollfd p{fd_, POLLIN, 0};
@@ -114,86 +110,19 @@ JsonLineReader::Fill JsonLineReader::fill() {
     }
     if (!io_error_) diag_.error(name_ + ": read error: " + std::strerror(errno));
     io_error_ = true;
-    return Fill::kEof;
-  }
-}
-
-// A line over the limit: drop what is buffered and read on to its newline.
-bool JsonLineReader::skip_rest_of_long_line() {
-  begin_ = scan_ = end_ = 0;
-  for (;;) {
-    if (fill() == Fill::kEof) {
-      eof_ = true;
-      return false;
-    }
-    const void *nl = std::memchr(buf_.get(), '\n', end_);
-    if (nl != nullptr) {
-      begin_ = scan_ = static_cast<std::size_t>(static_cast<const char *>(nl) - buf_.get()) + 1;
-      return true;
-    }
-    end_ = 0;
-  }
-}
-
-bool JsonLineReader::next_line(std::string_view &text, bool &too_long) {
-  too_long = false;
-  for (;;) {
-    char *buf = buf_.get();
-    const void *nl = std::memchr(buf + scan_, '\n', end_ - scan_);
-    if (nl != nullptr) {
-      const std::size_t pos = static_cast<std::size_t>(static_cast<const char *>(nl) - buf);
-      text = std::string_view(buf + begin_, pos - begin_);
-      begin_ = scan_ = pos + 1;
-      ++line_no_;
-      if (text.size() <= max_line_bytes_) return true;
-      too_long = true; // whole line arrived in one read, still over the limit
-      text = {};
-      return true;
-    }
-    scan_ = end_;
-    const std::size_t pending = end_ - begin_;
-    if (pending > max_line_bytes_) {
-      ++line_no_;
-      too_long = true;
-      text = {};
-      skip_rest_of_long_line();
-      return true;
-    }
-    if (eof_) {
-      if (pending == 0) return false;
-      text = std::string_view(buf + begin_, pending); // last line, no newline
-      begin_ = scan_ = end_;
-      ++line_no_;
-      return true;
-    }
-    if (pending == 0) // all consumed: read into the whole buffer, not its tail
-      begin_ = scan_ = end_ = 0;
-    if (end_ == capacity_) { // full: move the partial line down, grow if need be
-      if (begin_ > 0) {
-        std::memmove(buf, buf + begin_, pending);
-        begin_ = 0;
-        end_ = scan_ = pending;
-      } else {
-        const std::size_t grown = std::min(capacity_ * 2, max_line_bytes_ + 1);
-        auto bigger = std::make_unique<char[]>(grown + simdjson::SIMDJSON_PADDING);
-        std::memcpy(bigger.get(), buf, end_);
-        buf_ = std::move(bigger);
-        capacity_ = grown;
-      }
-    }
-    if (fill() == Fill::kEof) eof_ = true;
+    return 0;
   }
 }
 
 bool JsonLineReader::next_raw(RawLine &line) {
   for (;;) {
     std::string_view text;
-    bool too_long = false;
-    if (!next_line(text, too_long)) return false;
-    line.line_no = line_no_;
+    const LineFramer::Next got = framer_.next(*this, text);
+    if (got == LineFramer::Next::kEnd || got == LineFramer::Next::kPaused) return false;
+    line.line_no = framer_.line_number();
     line.object = simdjson::dom::element();
-    if (too_long) {
-      error_ = "line too long (over " + std::to_string(max_line_bytes_) + " bytes), skipped";
+    if (got == LineFramer::Next::kLongLine) {
+      error_ = "line too long (over " + std::to_string(framer_.max_line()) + " bytes), skipped";
     } else {
       if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
       if (is_blank(text)) continue;

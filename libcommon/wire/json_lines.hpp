@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "base/diagnostics.hpp"
+#include "base/line_io.hpp"
 
 namespace spamflow {
 
@@ -32,7 +33,7 @@ struct JsonLine {
 // up to its newline. Empty lines (nothing but blanks) are skipped silently
 // but counted in lines(). A last line without a newline is read normally.
 // A read error is reported through diag.error() and ends the input.
-class JsonLineReader {
+class JsonLineReader : private ByteSource {
 public:
   JsonLineReader(int fd, std::string name, Diagnostics &diag,
                  std::size_t max_line_bytes = std::size_t{16} << 20);
@@ -69,30 +70,22 @@ public:
   bool stopped() const { return stop_ != nullptr && *stop_ != 0; }
   static constexpr int kStopPollMs = 100;
 
-  std::uint64_t lines() const { return line_no_; } // lines read, all kinds
+  std::uint64_t lines() const { return framer_.line_number(); } // lines read, all kinds
   std::uint64_t malformed() const { return malformed_; }
   bool io_error() const { return io_error_; }
   const std::string &name() const { return name_; }
 
 private:
-  enum class Fill { kData, kEof };
-  bool next_line(std::string_view &text, bool &too_long);
-  Fill fill();
-  bool skip_rest_of_long_line();
+  // The input for framer_: reads with the hook, the stop flag and EAGAIN
+  // handled; 0 at the end, an error (reported) or a stop.
+  long read_some(char *dst, std::size_t room) override;
   void report(std::uint64_t line_no, std::string_view what);
 
   int fd_;
   std::string name_;
   Diagnostics &diag_;
-  std::size_t max_line_bytes_;
-  std::unique_ptr<char[]> buf_; // capacity_ + SIMDJSON_PADDING bytes
-  std::size_t capacity_ = 0;
-  std::size_t begin_ = 0; // first unconsumed byte
-  std::size_t scan_ = 0;  // bytes before this, from begin_, hold no '\n'
-  std::size_t end_ = 0;   // end of data read
-  bool eof_ = false;
+  LineFramer framer_; // skips long lines; its buffer is padded for simdjson
   bool io_error_ = false;
-  std::uint64_t line_no_ = 0;
   std::uint64_t malformed_ = 0;
   std::string error_; // text of the last error, for RawLine::error
   simdjson::dom::parser parser_;

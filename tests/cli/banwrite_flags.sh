@@ -4,8 +4,7 @@
 # flag never bans an allowlisted address.
 # Usage: banwrite_flags.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1 src=$2
-source "$src/tests/cli_common.sh"
+source "$2/tests/cli_common.sh"
 need_tool banwrite
 need_python
 tmp=$(mktemp -d)

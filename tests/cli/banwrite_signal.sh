@@ -5,12 +5,8 @@
 # database would hold nothing (the process killed with its batch open).
 # Usage: banwrite_signal.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$(cd "$1" && pwd)
-src=$(cd "$2" && pwd)
-source "$src/tests/cli_common.sh"
-need_tool banwrite
-need_tool logjoin
-need_tool spamclass
+source "$2/tests/cli_common.sh"
+need_tool banwrite logjoin spamclass
 bw=$banwrite
 need_command sqlite3
 make_tmp

@@ -5,9 +5,7 @@
 # $LOGJOIN_ASAN when present.
 # Usage: logjoin_badinput.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1
-src=$2
-source "$src/tests/cli_common.sh"
+source "$2/tests/cli_common.sh"
 need_tool logjoin
 need_python
 maillog=$src/../shared/data/sendmail-real/maillog

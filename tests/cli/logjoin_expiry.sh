@@ -3,9 +3,7 @@
 # expires by each host's own log clock.
 # Usage: logjoin_expiry.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1
-src=$2
-source "$src/tests/cli_common.sh"
+source "$2/tests/cli_common.sh"
 need_tool logjoin
 need_python
 exec /usr/bin/python3 "$src/tests/logjoin_expiry.py" "$logjoin"

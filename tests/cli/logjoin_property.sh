@@ -3,9 +3,7 @@
 # or the order of one host's lines within one second (see tests/logjoin_property.py).
 # Usage: logjoin_property.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1
-src=$2
-source "$src/tests/cli_common.sh"
+source "$2/tests/cli_common.sh"
 need_tool logjoin
 need_python
 maillog=$src/../shared/data/sendmail-real/maillog

@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
-#include <fcntl.h>
 #include <optional>
 #include <poll.h>
 #include <unistd.h>
@@ -102,21 +101,19 @@ public:
 
 private:
   int run_one(const std::string &name) {
-    int fd = STDIN_FILENO;
-    std::string display = name == "-" ? "stdin" : name;
-    if (name != "-" && (fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
-      diag_.error(display + ": cannot open");
+    const InputFile in(name);
+    if (!in.ok()) {
+      diag_.error(in.display_name() + ": cannot open");
       return kExNoInput;
     }
-    JsonLineReader reader(fd, display, diag_);
-    reader.set_before_block([this, fd] { idle(fd); });
+    JsonLineReader reader(in.fd(), in.display_name(), diag_);
+    reader.set_before_block([this, fd = in.fd()] { idle(fd); });
     reader.set_stop_flag(&g_stop);
     JsonLine line;
     int rc = kExOk;
     while (rc == kExOk && out_.ok() && reader.next(line))
       rc = handle(reader, line);
     counters_.bad += reader.malformed();
-    if (fd != STDIN_FILENO) ::close(fd);
     return rc != kExOk ? rc : (reader.io_error() ? kExIoErr : kExOk);
   }
 

@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "base/diagnostics.hpp"
@@ -64,18 +63,12 @@ public:
 
 private:
   int run_one(const std::string &name) {
-    int fd = STDIN_FILENO;
-    std::string display = name == "-" ? "stdin" : name;
-    if (name != "-") {
-      fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) {
-        diag_.error(display + ": " + std::strerror(errno));
-        return kExNoInput;
-      }
+    const InputFile in(name);
+    if (!in.ok()) {
+      diag_.error(in.display_name() + ": " + std::strerror(in.error_number()));
+      return kExNoInput;
     }
-    int rc = read_loop(fd, display);
-    if (fd != STDIN_FILENO) ::close(fd);
-    return rc;
+    return read_loop(in.fd(), in.display_name());
   }
 
   int read_loop(int fd, const std::string &name) {

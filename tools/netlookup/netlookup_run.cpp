@@ -5,12 +5,13 @@
 #include <simdjson.h>
 #include <unistd.h>
 
-#include "ip/cidr.hpp"
 #include "base/diagnostics.hpp"
-#include "wire/json_splice.hpp"
 #include "base/line_io.hpp"
+#include "base/text_scan.hpp"
+#include "ip/cidr.hpp"
 #include "netinfo/net_answer.hpp"
 #include "netinfo/net_table.hpp"
+#include "wire/json_splice.hpp"
 #include "wire/wire_keys.hpp"
 
 namespace spamflow::netlookup {
@@ -186,11 +187,7 @@ int run_lookup(const LookupOptions &o) {
       LineReader::Status st = in.next(line);
       if (st == LineReader::Status::kInterrupted) continue;
       if (st != LineReader::Status::kLine) break;
-      std::string_view text = line;
-      while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-      while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-        text.remove_suffix(1);
+      const std::string_view text = trim(line, " \t\r");
       if (text.empty() || text.front() == '#') continue;
       if (text.front() == '{')
         answerer.answer_record(line, in.line_number(), out.buffer());

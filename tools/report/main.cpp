@@ -4,6 +4,7 @@
 
 #include "report_run.hpp"
 #include "base/diagnostics.hpp"
+#include "report/report_query.hpp"
 #include "base/version.hpp"
 
 int main(int argc, char **argv) {
@@ -22,8 +23,7 @@ int main(int argc, char **argv) {
                  "Reports, comma-separated: "
                  "summary,country,network,time,bans,senders,servers,slipped (default: all)")
       ->delimiter(',')
-      ->check(CLI::IsMember(
-          {"summary", "country", "network", "time", "bans", "senders", "servers", "slipped"}));
+      ->check(CLI::IsMember(spamflow::report_names()));
   app.add_option("--format", o.format, "Output format")
       ->check(CLI::IsMember({"text", "csv", "json", "html"}))
       ->capture_default_str();

@@ -3,18 +3,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fcntl.h>
 #include <filesystem>
 #include <optional>
 #include <unistd.h>
 
-#include "store/ban_store.hpp"
 #include "base/diagnostics.hpp"
-#include "wire/json_lines.hpp"
+#include "base/line_io.hpp"
 #include "netinfo/net_table.hpp"
 #include "report/report_period.hpp"
 #include "report/report_query.hpp"
 #include "report/report_writer.hpp"
+#include "store/ban_store.hpp"
+#include "wire/json_lines.hpp"
 
 namespace spamflow::report {
 
@@ -22,11 +22,11 @@ namespace {
 
 // Loads records into an in-memory store, for `--input`.
 Result<BanStore> load_records(const std::string &path, Diagnostics &diag) {
-  int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(path + ": cannot open");
+  const InputFile in(path);
+  if (!in.ok()) return make_error(path + ": cannot open");
   auto store = BanStore::open(":memory:");
   if (!store) return make_error(store.error());
-  JsonLineReader reader(fd, path == "-" ? "stdin" : path, diag);
+  JsonLineReader reader(in.fd(), in.display_name(), diag);
   JsonLine line;
   StoredRecord rec;
   while (reader.next(line)) {
@@ -36,7 +36,6 @@ Result<BanStore> load_records(const std::string &path, Diagnostics &diag) {
     }
     if (auto ok = store->add_record(rec); !ok) return make_error(ok.error());
   }
-  if (fd != 0) ::close(fd);
   if (auto ok = store->commit(); !ok) return make_error(ok.error());
   return store;
 }

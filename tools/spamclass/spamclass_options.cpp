@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/text_scan.hpp"
 #include "ip/cidr.hpp"
 
 namespace spamflow::spamclass {
@@ -36,16 +37,11 @@ KeyRule key_rule(std::string_view key) {
   return {ValueKind::kCount, 1, 1000000};
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
+// Blanks around a value, and the CR of a file written with CRLF line ends.
+constexpr std::string_view kBlanks = " \t\r";
 
 std::string_view unquote(std::string_view s) {
-  s = trim(s);
+  s = trim(s, kBlanks);
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
     s = s.substr(1, s.size() - 2);
   return s;
@@ -53,7 +49,7 @@ std::string_view unquote(std::string_view s) {
 
 // "a,b", "[\"a\", \"b\"]" or "\"a,b\"" as items.
 std::vector<std::string> list_items(std::string_view value) {
-  value = trim(value);
+  value = trim(value, kBlanks);
   if (value.size() >= 2 && value.front() == '[' && value.back() == ']')
     value = value.substr(1, value.size() - 2);
   else
@@ -180,7 +176,7 @@ Result<bool> check_config_file(const CLI::App &app, const std::string &path) {
   if (!in) return make_error(path + ": cannot open the config file");
   std::string line;
   for (int line_no = 1; std::getline(in, line); ++line_no) {
-    std::string_view text = trim(line);
+    std::string_view text = trim(line, kBlanks);
     auto where = [&] { return path + ":" + std::to_string(line_no) + ": "; };
     if (text.empty() || text.front() == '#' || text.front() == ';') continue;
     if (text.front() == '[') {
@@ -191,7 +187,7 @@ Result<bool> check_config_file(const CLI::App &app, const std::string &path) {
     std::size_t eq = text.find('=');
     if (eq == std::string_view::npos)
       return make_error(where() + "expected key = value, not '" + std::string(text) + "'");
-    std::string key(trim(text.substr(0, eq)));
+    std::string key(trim(text.substr(0, eq), kBlanks));
     const CLI::Option *opt = app.get_option_no_throw("--" + key);
     if (opt == nullptr || !opt->get_configurable() || key == "config")
       return make_error(where() + "unknown key '" + key + "'");

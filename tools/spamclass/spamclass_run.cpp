@@ -3,7 +3,6 @@
 #include <array>
 #include <csignal>
 #include <cstdio>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "base/diagnostics.hpp"
@@ -51,18 +50,16 @@ public:
 
 private:
   int run_one(const std::string &name) {
-    int fd = STDIN_FILENO;
-    std::string display = name == "-" ? "stdin" : name;
-    if (name != "-" && (fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
-      diag_.error(display + ": cannot open");
+    const InputFile in(name);
+    if (!in.ok()) {
+      diag_.error(in.display_name() + ": cannot open");
       return kExNoInput;
     }
-    JsonLineReader reader(fd, display, diag_);
+    JsonLineReader reader(in.fd(), in.display_name(), diag_);
     reader.set_before_block([this] { out_.flush(); });
     JsonLineReader::RawLine line;
     while (out_.ok() && reader.next_raw(line))
       handle(reader, line);
-    if (fd != STDIN_FILENO) ::close(fd);
     return reader.io_error() ? kExIoErr : kExOk;
   }
 

@@ -10,13 +10,6 @@ namespace spamflow::spamflag {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char &c : out)
-    c = ascii_lower(c);
-  return out;
-}
-
 bool in_any(const std::vector<IpNetwork> &nets, const std::optional<IpAddress> &addr) {
   return addr && std::any_of(nets.begin(), nets.end(),
                              [&](const IpNetwork &n) { return n.contains(*addr); });
@@ -47,7 +40,7 @@ Matcher::Matcher(SpamflagStore &store, const Options &options, std::vector<IpNet
     : store_(store) {
   for (const std::string &spec : options.local_hosts) {
     std::size_t eq = spec.find('=');
-    std::string name = lower(spec.substr(0, eq));
+    std::string name = ascii_lowercase(spec.substr(0, eq));
     std::string host = eq == std::string::npos ? name : spec.substr(eq + 1);
     configured_.emplace_back(name, host);
   }
@@ -58,7 +51,7 @@ Matcher::Matcher(SpamflagStore &store, const Options &options, std::vector<IpNet
 // Configured names first; else the name, or its first label, as a host
 // that the messages table knows (syslog usually names hosts short).
 std::optional<std::string> Matcher::our_host(std::string_view by) {
-  std::string name = lower(by);
+  std::string name = ascii_lowercase(by);
   for (const auto &[configured, host] : configured_)
     if (configured == name) return host;
   for (const auto &[cached, host] : host_cache_)
