@@ -17,6 +17,13 @@ need_tool() {
   done
 }
 
+# need_real_log: sets $real to the shared real sendmail log (made by the
+# lab in ../shared/harness/sendmail-lab) or skips.
+need_real_log() {
+  real=$src/../shared/data/sendmail-real/maillog
+  need_file "$real"
+}
+
 need_python() {
   if [ ! -x /usr/bin/python3 ]; then
     echo "skipped: /usr/bin/python3 not found"

@@ -138,47 +138,12 @@ bool is_balanced(string_view text) {
   return !quoted && angle == 0 && paren == 0 && square == 0;
 }
 
-std::size_t field_value_end(string_view text) {
-  // Most values have no quotes: then the first space must be the end.
-  std::size_t space = text.find(' ');
-  if (space == string_view::npos) return space;
-  string_view before = text.substr(0, space);
-  if (before.find('"') == string_view::npos) {
-    bool boundary = space > 1 && text[space - 1] == ',' &&
-                    before.find('\t') == string_view::npos;
-    return boundary && is_balanced(text.substr(0, space - 1)) ? space - 1 : string_view::npos;
-  }
-  int depth = 0; // <>, () and [] together: a field ends only outside all of them
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\\') {
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (quoted) {
-      continue;
-    } else if (c == '<' || c == '(' || c == '[') {
-      ++depth;
-    } else if (c == '>' || c == ')' || c == ']') {
-      if (--depth < 0) return string_view::npos;
-    } else if (c == ' ' || c == '\t') {
-      bool boundary = c == ' ' && depth == 0 && i > 0 && text[i - 1] == ',';
-      return boundary && i > 1 && is_balanced(text.substr(0, i - 1)) ? i - 1 : string_view::npos;
-    }
-  }
-  return string_view::npos;
-}
-
-// More than one occurrence of a field marker: the line holds field-like
-// text that is not sendmail's, so which occurrence is real is unknowable.
-bool repeats(string_view text, string_view marker) {
-  std::size_t first = text.find(marker);
-  return first != string_view::npos && text.find(marker, first + 1) != string_view::npos;
-}
-
-std::size_t count_outside_quotes(string_view text, string_view marker) {
-  std::size_t count = 0;
+// Calls visit(i, depth) for each byte of an address-like text that stands
+// outside quoted strings (RFC 5321; a backslash escapes the next byte) and
+// is not a bracket; depth counts the <>, () and [] around it (a closing one
+// with none open is ignored: callers that care check is_balanced). Stops at
+// the first byte for which visit returns true.
+template <class Visit> void find_outside_quotes(string_view text, Visit visit) {
   int depth = 0;
   bool quoted = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -191,12 +156,47 @@ std::size_t count_outside_quotes(string_view text, string_view marker) {
       continue;
     } else if (c == '<' || c == '(' || c == '[') {
       ++depth;
-    } else if ((c == '>' || c == ')' || c == ']') && depth > 0) {
-      --depth;
-    } else if (depth == 0 && text.substr(i, marker.size()) == marker) {
-      ++count;
+    } else if (c == '>' || c == ')' || c == ']') {
+      depth -= depth > 0;
+    } else if (visit(i, depth)) {
+      return;
     }
   }
+}
+
+std::size_t field_value_end(string_view text) {
+  // Most values have no quotes: then the first space must be the end.
+  std::size_t space = text.find(' ');
+  if (space == string_view::npos) return space;
+  string_view before = text.substr(0, space);
+  if (before.find('"') == string_view::npos) {
+    bool boundary = space > 1 && text[space - 1] == ',' &&
+                    before.find('\t') == string_view::npos;
+    return boundary && is_balanced(text.substr(0, space - 1)) ? space - 1 : string_view::npos;
+  }
+  std::size_t end = string_view::npos;
+  find_outside_quotes(text, [&](std::size_t i, int depth) {
+    if (text[i] != ' ' && text[i] != '\t') return false;
+    bool boundary = text[i] == ' ' && depth == 0 && i > 1 && text[i - 1] == ',';
+    if (boundary && is_balanced(text.substr(0, i - 1))) end = i - 1;
+    return true; // the first white space outside quotes decides
+  });
+  return end;
+}
+
+// More than one occurrence of a field marker: the line holds field-like
+// text that is not sendmail's, so which occurrence is real is unknowable.
+bool repeats(string_view text, string_view marker) {
+  std::size_t first = text.find(marker);
+  return first != string_view::npos && text.find(marker, first + 1) != string_view::npos;
+}
+
+std::size_t count_outside_quotes(string_view text, string_view marker) {
+  std::size_t count = 0;
+  find_outside_quotes(text, [&](std::size_t i, int depth) {
+    if (depth == 0 && text.substr(i, marker.size()) == marker) ++count;
+    return false;
+  });
   return count;
 }
 

@@ -6,12 +6,9 @@
 # --programs with it joins it; NFS's sm-notify is not sendmail's.
 # Usage: logjoin_idents.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1
-src=$2
-source "$src/tests/cli_common.sh"
+source "$2/tests/cli_common.sh"
 need_tool logjoin
-real=$src/../shared/data/sendmail-real/maillog
-need_file "$real"
+need_real_log
 make_tmp
 
 stat_of() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$2" | head -1; }

@@ -4,12 +4,9 @@
 # The shared real log has none; lines of forms it lacks are added to it.
 # Usage: logjoin_unrecognised.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1
-src=$2
-source "$src/tests/cli_common.sh"
+source "$2/tests/cli_common.sh"
 need_tool logjoin
-real=$src/../shared/data/sendmail-real/maillog
-need_file "$real"
+need_real_log
 make_tmp
 
 "$logjoin" --year 2026 --stats "$real" >/dev/null 2>"$tmp/stats"

@@ -20,7 +20,10 @@ std::vector<MailRecord> join(const std::vector<std::string> &lines) {
   for (const std::string &text : lines) {
     auto line = parser.parse(text);
     REQUIRE(line.ok());
-    joiner.add_sendmail(*line, text);
+    if (LogJoiner::is_spamd_program(line->program))
+      joiner.add_spamd(*line, text);
+    else
+      joiner.add_sendmail(*line, text);
   }
   joiner.flush("eof");
   return out;
@@ -58,13 +61,7 @@ TEST_CASE("DSN lines give the event of their form", "[logjoin]") {
 // check must still join its message by Message-ID (issue 17; it was
 // emitted on its own, the mid read as "<id>,bayes=0.536244").
 TEST_CASE("a spamd result with bayes= joins its message", "[logjoin]") {
-  SyslogOptions so;
-  so.tz = "UTC";
-  so.year = 2014;
-  SyslogParser parser(so);
-  std::vector<MailRecord> out;
-  LogJoiner joiner({}, [&out](const MailRecord &r) { out.push_back(r); });
-  const char *lines[] = {
+  auto out = join({
       "Sep 30 08:15:01 mx1 sendmail[100]: s8UCF1aB012345: from=<a@b.example>, size=1237, "
       "class=0, nrcpts=1, msgid=<m1@b.example>, proto=ESMTP, daemon=MTA, relay=[192.0.2.7]",
       "Sep 30 08:15:01 mx1 spamd[200]: spamd: processing message <m1@b.example> for root:105",
@@ -75,16 +72,7 @@ TEST_CASE("a spamd result with bayes= joins its message", "[logjoin]") {
       "mid=<m1@b.example>,bayes=0.999987,autolearn=no autolearn_force=no",
       "Sep 30 08:15:02 mx1 sendmail[100]: s8UCF1aB012345: to=<u@dom>, delay=00:00:01, "
       "xdelay=00:00:01, mailer=local, pri=30000, dsn=2.0.0, stat=Sent",
-  };
-  for (const char *text : lines) {
-    auto line = parser.parse(text);
-    REQUIRE(line.ok());
-    if (LogJoiner::is_spamd_program(line->program))
-      joiner.add_spamd(*line, text);
-    else
-      joiner.add_sendmail(*line, text);
-  }
-  joiner.flush("eof");
+  });
   REQUIRE(out.size() == 1);
   CHECK(out[0].qid == "s8UCF1aB012345");
   CHECK(out[0].spamd.present);
