@@ -113,11 +113,11 @@ void append_number(std::string &out, double v) {
 
 void append_class_json(std::string &out, const Classification &c, bool explain) {
   using namespace wire;
-  out += json_piece<'{', class_::kVerdict, '"'>;
+  out += json_piece_view<'{', class_::kVerdict, '"'>;
   out += verdict_name(c.verdict);
-  out += json_piece<'"', ',', class_::kScore>;
+  out += json_piece_view<'"', ',', class_::kScore>;
   append_number(out, c.score);
-  out += json_piece<',', class_::kReasons, '['>;
+  out += json_piece_view<',', class_::kReasons, '['>;
   std::string text;
   bool first = true;
   auto add = [&](std::string_view s) {

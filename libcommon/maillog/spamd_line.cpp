@@ -24,19 +24,6 @@ void parse_score_pair(string_view text, SpamdLine &l) {
                 parse_double(text.substr(slash + 1, close - slash - 1), l.required);
 }
 
-// The value of `key` in spamd's key=value list ("scantime=0.1,size=1237,…"):
-// the first key at the list's start or after a comma, its value up to the
-// next comma or space.
-string_view list_value(string_view kv, string_view key) {
-  for (std::size_t at = kv.find(key); at != string_view::npos; at = kv.find(key, at + 1)) {
-    if (at > 0 && kv[at - 1] != ',') continue;
-    if (at + key.size() >= kv.size() || kv[at + key.size()] != '=') continue;
-    string_view v = kv.substr(at + key.size() + 1);
-    return v.substr(0, v.find_first_of(", "));
-  }
-  return {};
-}
-
 // Where spamd's own mid= starts in the list: the first "mid=" at the
 // list's start or after a comma (what comes before it is spamd's: scantime,
 // size, user, uid, required_score, rhost, raddr, rport).
@@ -73,14 +60,22 @@ void parse_result(string_view text, SpamdLine &l) {
   string_view kv = rest.substr(sp + 1);
   std::size_t mid = mid_position(kv);
   if (mid != string_view::npos) l.mid = mid_value(kv.substr(mid + 4));
-  // size= and required_score= come before mid=, written by spamd itself.
+  // size= and required_score= come before mid=, written by spamd itself:
+  // one pass over those items.
   string_view before_mid = kv.substr(0, mid);
-  string_view size = list_value(before_mid, "size");
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), v);
-  if (ec == std::errc() && p == size.data() + size.size() && !size.empty()) l.size = v;
-  string_view req = list_value(before_mid, "required_score");
-  if (!req.empty()) parse_double(req, l.required);
+  while (!before_mid.empty()) {
+    std::size_t comma = before_mid.find(',');
+    string_view item = before_mid.substr(0, comma);
+    before_mid = comma == string_view::npos ? string_view() : before_mid.substr(comma + 1);
+    if (has_prefix(item, "size=")) {
+      std::int64_t v = 0;
+      string_view n = item.substr(5);
+      auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), v);
+      if (ec == std::errc() && p == n.data() + n.size() && !n.empty()) l.size = v;
+    } else if (has_prefix(item, "required_score=")) {
+      parse_double(item.substr(15), l.required);
+    }
+  }
 }
 } // namespace
 

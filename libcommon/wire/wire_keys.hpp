@@ -179,5 +179,11 @@ template <auto... Pieces> inline constexpr auto kPiece = build_piece<Pieces...>(
 template <auto... Pieces>
 inline constexpr const auto &json_piece = detail::kPiece<Pieces...>.text;
 
+// The same piece as a std::string_view, for appending to a std::string:
+// `out += json_piece<…>` would measure the array with strlen at run time.
+template <auto... Pieces>
+inline constexpr std::string_view json_piece_view{json_piece<Pieces...>,
+                                                  sizeof(json_piece<Pieces...>) - 1};
+
 } // namespace wire
 } // namespace spamflow
