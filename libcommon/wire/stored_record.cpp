@@ -163,6 +163,9 @@ Result<bool> read_rcpts(const Fields &in, StoredRecord &out) {
 Result<bool> read_net(const Fields &in, StoredRecord &out) {
   if (!in.present[kNet]) return true;
   element net = in.value[kNet];
+  // netlookup's answer for an address its table does not know
+  // (spamflow.7): no network here; banwrite may still find one itself.
+  if (net.is_null()) return true;
   std::string &cidr = out.scratch_first;
   cidr.clear();
   if (!net.is_object() || !get_string(net, wire::net::kCidr, cidr))
