@@ -49,6 +49,7 @@ FILES = {
     "wazuh-sendmail-decoders": {"year": 2017},
     "awstats-maillogconvert": {"year": 2003},
     "spamassassin-doc": {"year": 2006},
+    "splunk-sc4s-proofpoint": {"year": 2018},
 }
 
 # (file, line number): why the expectation fails today. Each entry is a
@@ -59,8 +60,9 @@ KNOWN_FAILURES = {
         "host, pid 5976 and queue id 09DJDgOM005976 but name relays 192.0.2.7 and "
         "192.0.2.8 (fail2ban tests each line alone); logjoin joins them into one "
         "record, whose first trusted address (192.0.2.7) stays by design",
-    ("ossec-spamd", 3): "SpamAssassin 3.0/3.1 spamd lines (no \"spamd: \" after "
-        "the ident) are counted as daemon lines: the check is lost",
+    ("ossec-spamd", 3): "spamd lines as logged in 2006 (SpamAssassin 3.0/3.1 era: no "
+        "\"spamd: \" after the ident, \"checking message\" for \"processing message\") "
+        "are counted as daemon lines: the check is lost",
     ("ossec-spamd", 4): "as line 3 (\"result: .  0 - ...\" without \"spamd: \")",
     ("ossec-spamd", 8): "as line 3 (\"identified spam (8.1/6.0) ...\")",
     ("ossec-spamd", 9): "as line 3 (\"result: Y  8 - ...\")",
@@ -70,9 +72,9 @@ KNOWN_FAILURES = {
 DEFAULT_PROGRAMS = ("sendmail", "sendmail-*", "sm-mta*", "sm-msp-queue",
                     "sm-acceptingconnections", "sm-msp", "mail")
 
-# "Mon DD HH:MM:SS [<fac.pri>] host [<fac.pri>] ident[pid]: message"
+# "[<PRI>]Mon DD HH:MM:SS [<fac.pri>] host [<fac.pri>] ident[pid]: message"
 SYSLOG = re.compile(
-    r"^[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d (?:<[a-z0-9.]+> )?\S+ "
+    r"^(?:<\d+>)?[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d (?:<[a-z0-9.]+> )?\S+ "
     r"(?:<[a-z0-9.]+> )?(?P<ident>[^\[: ]+)(?:\[\d+\])?: (?P<msg>.*)$")
 # A queue id at the start of the message (after an optional Solaris tag).
 QID_LED = re.compile(r"^(?:\[ID \d+ [a-z0-9.]+\] )?[0-9A-Za-z]{8,20}(\[\d+\])?: ")
