@@ -28,8 +28,10 @@ import ipaddress
 import json
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import logjoin_common as lj  # noqa: E402
 
 # Per file: the year of its RFC 3164 timestamps (the year the source's
 # expectations or notification dates give; otherwise the year its queue
@@ -78,14 +80,7 @@ SYSLOG = re.compile(
     r"(?:<[a-z0-9.]+> )?(?P<ident>[^\[: ]+)(?:\[\d+\])?: (?P<msg>.*)$")
 # A queue id at the start of the message (after an optional Solaris tag).
 QID_LED = re.compile(r"^(?:\[ID \d+ [a-z0-9.]+\] )?[0-9A-Za-z]{8,20}(\[\d+\])?: ")
-STATS = re.compile(r"^logjoin: lines=\d+ .*$", re.M)
 UNRECOGNISED = re.compile(r"^logjoin: unrecognised=(\d+) lines", re.M)
-COUNTER_SUM = ("mail_lines", "other_programs", "daemon_lines", "unparsed",
-               "bad_syslog")
-
-
-class Failure(Exception):
-    pass
 
 
 def is_joined_ident(ident, programs):
@@ -93,38 +88,16 @@ def is_joined_ident(ident, programs):
 
 
 def run_logjoin(logjoin, path, opts):
-    """(records, stats dict, unrecognised count, stderr) of one file."""
-    cmd = [logjoin, "--raw", "--stats", "--year", str(opts["year"])]
+    """(records, stats dict, unrecognised count, stderr) of one file; the
+    run's exit status, JSON and counters checked."""
+    args = ["--raw", "--stats", "--year", str(opts["year"])]
     if opts.get("programs"):
-        cmd += ["--programs", opts["programs"]]
-    p = subprocess.run(cmd + [path], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-    err = p.stderr.decode("utf-8", "replace")
-    if p.returncode != 0:
-        raise Failure("exit %d: %s" % (p.returncode, err[-2000:]))
-    records = []
-    for n, line in enumerate(p.stdout.decode("utf-8").splitlines(), 1):
-        obj = json.loads(line)
-        if not isinstance(obj, dict):
-            raise Failure("output line %d is not an object" % n)
-        records.append(obj)
-    found = STATS.findall(err)
-    if not found:
-        raise Failure("no --stats line: " + err[-2000:])
-    stats = {k: int(v) for k, _, v in
-             (f.partition("=") for f in found[-1].split()[1:])}
+        args += ["--programs", opts["programs"]]
+    with open(path, "rb") as f:
+        records, stats, err = lj.run_logjoin(logjoin, f.read(), args)
+    lj.check_counters(stats, records)
     m = UNRECOGNISED.search(err)
     return records, stats, int(m.group(1)) if m else 0, err
-
-
-def check_counters(stats, records):
-    total = sum(stats[k] for k in COUNTER_SUM)
-    if stats["lines"] != total:
-        raise Failure("lines=%d but the kinds add up to %d: %s" % (stats["lines"], total, stats))
-    joined = sum(r["lines"] for r in records)
-    if joined != stats["mail_lines"] or len(records) != stats["records"]:
-        raise Failure("records carry %d lines (mail_lines=%d), %d records (records=%d)" %
-                      (joined, stats["mail_lines"], len(records), stats["records"]))
 
 
 def check_every_line_once(lines, records, stats, programs):
@@ -138,16 +111,16 @@ def check_every_line_once(lines, records, stats, programs):
     got = collections.Counter(l for r in records for l in r.get("raw", []))
     extra = got - wanted
     if extra:
-        raise Failure("lines in records that are not input lines of a joined ident "
+        raise AssertionError("lines in records that are not input lines of a joined ident "
                       "(or are in more than one record): %r" % list(extra)[:3])
     left_out = wanted - got
     if sum(left_out.values()) != stats["daemon_lines"] + stats["unparsed"]:
-        raise Failure("%d lines in no record, but daemon_lines + unparsed = %d: %r" % (
+        raise AssertionError("%d lines in no record, but daemon_lines + unparsed = %d: %r" % (
             sum(left_out.values()), stats["daemon_lines"] + stats["unparsed"],
             list(left_out)[:3]))
     for line in left_out:
         if QID_LED.match(SYSLOG.match(line).group("msg")):
-            raise Failure("a line with a queue id is in no record: %r" % line)
+            raise AssertionError("a line with a queue id is in no record: %r" % line)
 
 
 def read_expectations(path, lines):
@@ -167,10 +140,10 @@ def read_expectations(path, lines):
         else:
             hits = [i for i, l in enumerate(lines, 1) if sel in l]
             if len(hits) != 1:
-                raise Failure("%s:%d: selector matches %d lines" % (path, n, len(hits)))
+                raise AssertionError("%s:%d: selector matches %d lines" % (path, n, len(hits)))
             lineno = hits[0]
         if not 1 <= lineno <= len(lines):
-            raise Failure("%s:%d: no line %d" % (path, n, lineno))
+            raise AssertionError("%s:%d: no line %d" % (path, n, lineno))
         want = dict(f.strip().split("=", 1) for f in fields[1:] if f.strip())
         out.append((lineno, want, comment.strip()))
     return out
@@ -213,11 +186,10 @@ def expectation_problem(line, want, records):
 
 
 def check_file(logjoin, compat_dir, name, opts):
-    """One row of the table; raises Failure on a broken rule."""
+    """One row of the table; raises AssertionError on a broken rule."""
     path = os.path.join(compat_dir, name + ".log")
     lines = open(path, encoding="utf-8").read().splitlines()
     records, stats, unrecognised, err = run_logjoin(logjoin, path, opts)
-    check_counters(stats, records)
     programs = opts["programs"].split(",") if opts.get("programs") else DEFAULT_PROGRAMS
     check_every_line_once(lines, records, stats, programs)
     met, known, total = 0, [], 0
@@ -227,12 +199,12 @@ def check_file(logjoin, compat_dir, name, opts):
         reason = KNOWN_FAILURES.get((name, lineno))
         if problem is None:
             if reason:
-                raise Failure("line %d now holds (%s): take it off KNOWN_FAILURES" % (lineno, reason))
+                raise AssertionError("line %d now holds (%s): take it off KNOWN_FAILURES" % (lineno, reason))
             met += 1
         elif reason:
             known.append("%s.log:%d: %s [known: %s]" % (name, lineno, problem, reason))
         else:
-            raise Failure("line %d%s: %s\n  %s" % (lineno, " (%s)" % comment if comment else "",
+            raise AssertionError("line %d%s: %s\n  %s" % (lineno, " (%s)" % comment if comment else "",
                                                 problem, lines[lineno - 1]))
     shapes = [l for l in err.splitlines() if l.startswith("logjoin:  ")]
     row = (name + ".log", len(lines), stats["records"], stats["daemon_lines"],
@@ -240,11 +212,11 @@ def check_file(logjoin, compat_dir, name, opts):
     return row, known, shapes
 
 
-def main():
-    if len(sys.argv) != 3:
+def main(argv):
+    if len(argv) != 3:
         print(__doc__, file=sys.stderr)
         return 64
-    logjoin, compat_dir = sys.argv[1], sys.argv[2]
+    logjoin, compat_dir = argv[1], argv[2]
     listed = {f[:-4] for f in os.listdir(compat_dir) if f.endswith(".log")}
     if listed != set(FILES):
         print("FAIL: files in %s and FILES differ: %s" % (compat_dir, sorted(listed ^ set(FILES))),
@@ -254,7 +226,7 @@ def main():
     for name, opts in FILES.items():
         try:
             row, known, shapes = check_file(logjoin, compat_dir, name, opts)
-        except Failure as e:
+        except AssertionError as e:
             print("FAIL: %s.log: %s" % (name, e), file=sys.stderr)
             failed = True
             continue
@@ -273,4 +245,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    lj.run_main(main)

@@ -8,9 +8,7 @@
 # tests/logjoin_compat.py; prints the counts per file.
 # Usage: logjoin_compat.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1
-src=$2
-source "$src/tests/cli_common.sh"
+source "$2/tests/cli_common.sh"
 need_tool logjoin
 need_python
 need_file "$src/tests/data/compat/SOURCES.md"
