@@ -168,6 +168,7 @@ void OutputBuffer::flush() {
     ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
+      errno_ = errno;
       ok_ = false;
       break;
     }

@@ -135,12 +135,15 @@ public:
   }
   void flush();
   bool ok() const { return ok_; }
+  // The errno of the write that failed (EPIPE: the reader has gone).
+  int error_number() const { return errno_; }
 
 private:
   int fd_;
   std::size_t flush_at_;
   std::string buf_;
   bool ok_ = true;
+  int errno_ = 0;
 };
 
 } // namespace spamflow

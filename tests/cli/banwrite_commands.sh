@@ -29,6 +29,15 @@ rc=0; "$bw" --db "$tmp/x.db" ban 10.1.0.0/16 2> /dev/null || rc=$?
 rc=0; "$bw" --db "$tmp/x.db" ban 10.1.0.0/33 2> /dev/null || rc=$?
 [ "$rc" -eq 64 ] || fail "bad CIDR: exit $rc, want 64"
 
+# A list that cannot be written is a failure, not exit 0 (issue 21).
+if [ -w /dev/full ]; then
+  rc=0; "$bw" "${db[@]}" list > /dev/full 2> "$tmp/err" || rc=$?
+  [ "$rc" -eq 74 ] || fail "list > /dev/full: exit $rc, want 74 (EX_IOERR)"
+  grep -q "standard output" "$tmp/err" || fail "list > /dev/full: no message: $(cat "$tmp/err")"
+fi
+rc=0; "$bw" "${db[@]}" list >&- 2> /dev/null || rc=$?
+[ "$rc" -eq 74 ] || fail "list with standard output closed: exit $rc, want 74"
+
 out=$("$bw" "${db[@]}" unban 198.51.100.0/24)
 [ "$(grep -c '"action":"remove"' <<< "$out")" -eq 8 ] || fail "unban: $out"
 [ -s "$tmp/bans.txt" ] && fail "list file not emptied: $(cat "$tmp/bans.txt")"

@@ -1,5 +1,7 @@
 // The manual commands (ban, unban, list, expire) and what all commands share.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -214,7 +216,11 @@ int run_list(const Options &o) {
               '\t' + b.reason + '\n';
     }
   }
-  std::fputs(text.c_str(), stdout);
+  // A list nobody received is a failure (a full disk, a closed pipe).
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    std::fprintf(stderr, "banwrite: list: standard output: %s\n", std::strerror(errno));
+    return kExIoErr;
+  }
   return kExOk;
 }
 

@@ -57,7 +57,11 @@ public:
     joiner_.flush(g_stop ? "signal" : "eof");
     out_.flush();
     if (opts_.stats) print_stats();
-    if (!out_.ok()) return rc == kExOk ? kExIoErr : rc;
+    if (!out_.ok()) {
+      diag_.error(std::string("standard output: ") + std::strerror(out_.error_number()) +
+                  " (records from here on were not written)");
+      return rc == kExOk || rc == kExIoErr ? kExIoErr : rc;
+    }
     return rc;
   }
 
@@ -80,6 +84,9 @@ private:
         print_stats();
       }
       if (g_stop) return kExOk;
+      // The reader has gone (EPIPE): nothing read from here on can reach
+      // anyone, so stop at once (sysexits EX_IOERR) instead of reading on.
+      if (!out_.ok()) return kExIoErr;
       if (!reader.ready()) {
         // Nothing to read: hand over what is written before blocking.
         out_.flush();
