@@ -62,12 +62,6 @@ KNOWN_FAILURES = {
         "host, pid 5976 and queue id 09DJDgOM005976 but name relays 192.0.2.7 and "
         "192.0.2.8 (fail2ban tests each line alone); logjoin joins them into one "
         "record, whose first trusted address (192.0.2.7) stays by design",
-    ("ossec-spamd", 3): "spamd lines as logged in 2006 (SpamAssassin 3.0/3.1 era: no "
-        "\"spamd: \" after the ident, \"checking message\" for \"processing message\") "
-        "are counted as daemon lines: the check is lost",
-    ("ossec-spamd", 4): "as line 3 (\"result: .  0 - ...\" without \"spamd: \")",
-    ("ossec-spamd", 8): "as line 3 (\"identified spam (8.1/6.0) ...\")",
-    ("ossec-spamd", 9): "as line 3 (\"result: Y  8 - ...\")",
 }
 
 # logjoin's default --programs, and spamd.

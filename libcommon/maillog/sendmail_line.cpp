@@ -309,8 +309,9 @@ void parse_milter(string_view text, SendmailLine &l) {
   std::size_t act = text.find("action=");
   if (act != string_view::npos)
     l.action = text.substr(act + 7, text.find(',', act) - act - 7);
-  else if (has_prefix(text, "Milter: "))
-    l.action = text.substr(8, text.find(',') - 8);
+  else if (has_prefix(text, "Milter: ") && text.find(',') != string_view::npos)
+    l.action = text.substr(8, text.find(',') - 8); // "Milter: data, reject=…"
+  // (a bare "Milter: no active filter" is no action on the message)
   if (has_prefix(text, "milter=")) l.milter_name = text.substr(7, text.find(',') - 7);
 }
 

@@ -81,13 +81,15 @@ void parse_result(string_view text, SpamdLine &l) {
 
 SpamdLine parse_spamd_message(string_view message) {
   SpamdLine l;
-  if (message.substr(0, 7) != "spamd: ") return l; // prefork:, logger: and the like
-  string_view text = message.substr(7);
+  // spamd 3.1 and later write "spamd: " before a check's lines; 3.0 and
+  // older wrote them bare ("checking message <id> for root:98."). What is
+  // neither (prefork:, logger: and the like) is the daemon's own.
+  string_view text = has_prefix(message, "spamd: ") ? message.substr(7) : message;
   if (has_prefix(text, "connection from ")) {
     l.kind = SpamdKind::kConnection;
-  } else if (has_prefix(text, "processing message ")) {
+  } else if (has_prefix(text, "processing message ") || has_prefix(text, "checking message ")) {
     l.kind = SpamdKind::kProcessing;
-    string_view rest = text.substr(19);
+    string_view rest = text.substr(text[0] == 'p' ? 19 : 17);
     l.mid = rest.substr(0, rest.rfind(" for "));
   } else if (has_prefix(text, "clean message ") || has_prefix(text, "identified spam ")) {
     l.kind = SpamdKind::kVerdict;
