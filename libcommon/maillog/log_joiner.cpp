@@ -338,6 +338,14 @@ void LogJoiner::apply(MailRecord &r, const SendmailLine &l, Stack::HostState &h)
                 : has_prefix(t, "sender notify:")   ? "dsn_notify"
                 : has_prefix(t, "return to sender") ? "dsn_return"
                                                     : "dsn");
+    // "Cannot send message for 5 days" (Timeout.queuereturn): sendmail gives
+    // the message back and drops it from the queue, so its deferred
+    // recipients are final; a warning ("Warning: could not send message for
+    // past 4 hours") leaves them queued. Without this a returned message
+    // stayed open for all of --ttl.
+    if (t.find(": Cannot send message for ") != string_view::npos)
+      for (Recipient &rc : r.rcpts)
+        rc.final = true;
     r.links.push_back({"dsn", std::string(l.qid2), ""});
     KeyText child_key;
     if (Entry *child = stack_.find(child_key.make(h.name, kMessageTag, l.qid2))) // may come first
