@@ -42,6 +42,12 @@ std::string report_time_text(std::int64_t t, const ZoneConverter *zone) {
   return to_rfc3339(lt);
 }
 
+std::string report_time_short(std::int64_t t, const ZoneConverter *zone) {
+  std::string s = report_time_text(t, zone).substr(0, 16);
+  s[10] = ' ';
+  return s;
+}
+
 ReportTable summary_table(const ScanData &d, const BanSummary &bans) {
   ReportTable t{"summary", "Summary", {{"metric", Kind::kText}, {"value", Kind::kInt}}, {}, {}};
   std::int64_t countries = 0;
