@@ -40,6 +40,10 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--lin
 .kpi .delta { font-size: .8rem; color: var(--muted); }
 .kpi .up { color: var(--bad); } .kpi .down { color: var(--good); }
 nav.toc ol { columns: 14rem; margin: .3rem 0; padding-left: 1.4rem; }
+nav.toc li { break-inside: avoid; }
+main { display: grid; grid-template-columns: minmax(0, 1fr); column-gap: 2rem; }
+@media (min-width: 56rem) { main { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  main > * { grid-column: 1 / -1; } main > section.half { grid-column: auto; } }
 .table-wrap { display: inline-block; vertical-align: top; overflow-x: auto; max-width: 100%;
   margin: .5rem 0 1rem; border: 1px solid var(--line); border-radius: 6px; }
 table { border-collapse: collapse; font-size: .85rem; }
@@ -217,8 +221,11 @@ public:
       key_figures(r, out);
       contents(r, out);
       for (const ReportTable &t : r.tables) {
-        out += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n", html_escape(t.name),
-                           html_escape(t.title));
+        // Narrow tables without a chart (summary, reasons) share a row.
+        bool half = t.columns.size() <= 3 && t.name != "country" && t.name != "time_week" &&
+                    t.name != "time_series";
+        out += fmt::format("<section id=\"{}\"{}>\n<h2>{}</h2>\n", html_escape(t.name),
+                           half ? " class=\"half\"" : "", html_escape(t.title));
         chart_for(r, t, out);
         table_html(t, out);
         for (const std::string &n : t.notes)

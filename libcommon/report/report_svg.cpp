@@ -68,20 +68,25 @@ std::string legend_item(double x, double y, const std::string &cls, const std::s
          text_at(x + 16, y, "legend", "start", words);
 }
 
-// The largest of 1, 2, 2.5, 5 x 10^k at least v: an axis maximum.
-double nice_ceiling(double v) {
-  if (v <= 1) return 1;
-  double p = std::pow(10.0, std::floor(std::log10(v)));
-  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-    if (m * p >= v) return m * p;
-  return 10 * p;
-}
+// A count axis from 0: a round step (1, 2, 2.5 or 5 x 10^k, at least 1)
+// that cuts the maximum into about four, and the top as a whole number of
+// steps, so every tick is a round number and the data fill most of it.
+struct ValueAxis {
+  double top = 1, step = 1;
+  int steps() const { return static_cast<int>(std::lround(top / step)); }
+};
 
-// Steps of the value axis from 0 to a nice_ceiling: fifths of 2.5 and 5 x
-// 10^k, quarters of 1 and 2 x 10^k, so every tick is a round number.
-int tick_steps(double top) {
-  double mantissa = top / std::pow(10.0, std::floor(std::log10(top)));
-  return std::fabs(mantissa - 2.5) < 1e-9 || std::fabs(mantissa - 5) < 1e-9 ? 5 : 4;
+ValueAxis value_axis(double max) {
+  double raw = std::max(max, 1.0) / 4;
+  double p = std::pow(10.0, std::floor(std::log10(raw)));
+  ValueAxis a;
+  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (m * p >= raw) {
+      a.step = std::max(1.0, m * p);
+      break;
+    }
+  a.top = std::max(1.0, std::ceil(max / a.step)) * a.step;
+  return a;
 }
 
 // "09-07 14:00" or, over long spans, "2026-09-07", in UTC.
@@ -103,8 +108,9 @@ std::string svg_bar_chart(const SvgChartText &text, const std::string &unit,
   double max = 0;
   for (const SvgBar &b : bars)
     max = std::max(max, b.value);
-  double top = nice_ceiling(max);
-  int steps = tick_steps(top);
+  ValueAxis axis = value_axis(max);
+  double top = axis.top;
+  int steps = axis.steps();
   for (int k = 0; k <= steps; ++k) { // grid and ticks of the value axis
     double x = kLabel + kBar * k / static_cast<double>(steps);
     s += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"grid\"/>",
@@ -187,12 +193,13 @@ std::string svg_time_series(const SvgChartText &text, const std::string &unit,
   double max = 0;
   for (const SvgPoint &p : points)
     max = std::max(max, p.total);
-  double top = nice_ceiling(max);
+  ValueAxis axis = value_axis(max);
+  double top = axis.top;
   auto x = [&](std::int64_t t) {
     return kLeft + static_cast<double>(t - t0) / static_cast<double>(t1 - t0) * kW;
   };
   auto y = [&](double v) { return kTop + kH - v / top * kH; };
-  int steps = tick_steps(top);
+  int steps = axis.steps();
   for (int k = 0; k <= steps; ++k) { // value axis: grid lines and ticks
     double v = top * k / steps;
     s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>",
