@@ -266,3 +266,50 @@ TEST_CASE("report: writers keep hostile strings inert", "[report]") {
   }
   CHECK(widest <= 80);
 }
+
+TEST_CASE("report: CSV neutralises formulas from the log and names each row's table",
+          "[report]") {
+  BanStore store = BanStore::open(":memory:").value();
+  REQUIRE(store.add_record(record("192.0.2.1", kMonday, "spam", "=cmd|' /C calc'!A0")));
+  REQUIRE(store.commit());
+  ReportOptions o;
+  o.reports = {"servers"};
+  auto r = build_report(store.db(), o);
+  REQUIRE(r);
+  std::string one;
+  make_csv_writer()->write(*r, one);
+  CHECK(one.rfind("host,records,", 0) == 0); // one table: no table column
+  CHECK(one.find("\r\n'=cmd|' /C calc'!A0,1,") != std::string::npos);
+
+  o.reports = {"summary"}; // two tables: summary and reasons
+  r = build_report(store.db(), o);
+  REQUIRE(r);
+  std::string two;
+  make_csv_writer()->write(*r, two);
+  CHECK(two.rfind("table,metric,value\r\nsummary,records,1\r\n", 0) == 0);
+  CHECK(two.find("\r\n\r\ntable,reason,records,share\r\nreasons,dnsbl,1,1\r\n") !=
+        std::string::npos);
+  CHECK(two.find("\n#") == std::string::npos);
+}
+
+TEST_CASE("report: key figures against the previous period of the same length", "[report]") {
+  BanStore store = fixture();
+  ReportOptions o;
+  o.has_since = o.has_until = true;
+  o.since = kMonday + 6 * 86400; // Sunday: 1 spam; Saturday before it: nothing
+  o.until = kMonday + 7 * 86400;
+  o.compare_previous = true;
+  auto r = build_report(store.db(), o);
+  REQUIRE(r);
+  CHECK(r->has_previous);
+  CHECK((r->current.records == 1 && r->current.spam == 1 && r->current.clients == 1));
+  CHECK(r->previous.records == 0);
+  o.since = kMonday + 86400; // Tuesday..Sunday against the 6 days before: Monday's 12
+  r = build_report(store.db(), o);
+  REQUIRE(r);
+  CHECK((r->previous.records == 12 && r->previous.spam == 10 && r->previous.clients == 12));
+  CHECK(r->previous.bans_added == 1);
+  std::string html;
+  make_html_writer()->write(*r, html);
+  CHECK(html.find("<span class=\"delta down\">-92%</span>") != std::string::npos); // 1 vs 12
+}
