@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <fmt/format.h>
 
-#include "store/ban_store.hpp"
 #include "ip/cidr.hpp"
-#include "store/message_blocks.hpp"
 #include "netinfo/net_table.hpp"
 #include "report/report_tables.hpp"
+#include "store/ban_store.hpp"
+#include "store/message_blocks.hpp"
 
 namespace spamflow {
 
@@ -113,11 +113,10 @@ constexpr std::int64_t kMinBanWindow = 86400;
 // Equal windows on both sides of a ban at `at`: a week at most, no longer
 // than the records on either side (from the first record to the ban, from
 // the ban to the last record) and than the ban itself.
-std::int64_t ban_window(std::int64_t at, std::int64_t ends, std::int64_t first,
-                        std::int64_t last) {
+std::int64_t ban_window(std::int64_t at, std::int64_t ends, std::int64_t first, std::int64_t last) {
   constexpr std::int64_t kWeek = std::int64_t{7} * 86400;
-  return std::max<std::int64_t>(0, std::min<std::int64_t>({kWeek, last + 1 - at, at - first,
-                                                           ends > at ? ends - at : kWeek}));
+  return std::max<std::int64_t>(
+      0, std::min<std::int64_t>({kWeek, last + 1 - at, at - first, ends > at ? ends - at : kWeek}));
 }
 
 double per_day(std::int64_t n, std::int64_t seconds) {

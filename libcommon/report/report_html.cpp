@@ -102,11 +102,10 @@ void key_figures(const Report &r, std::string &out) {
   const PeriodCounts &c = r.current, &p = r.previous;
   key_figure(out, r, "Records", c.records, p.records, true);
   key_figure(out, r, "Spam", c.spam, p.spam, true);
-  out += fmt::format("<div class=\"kpi\"><span class=\"label\">Spam share</span>"
-                     "<span class=\"value\">{:.1f}%</span>",
-                     c.records > 0 ? 100.0 * static_cast<double>(c.spam) /
-                                         static_cast<double>(c.records)
-                                   : 0.0);
+  out += fmt::format(
+      "<div class=\"kpi\"><span class=\"label\">Spam share</span>"
+      "<span class=\"value\">{:.1f}%</span>",
+      c.records > 0 ? 100.0 * static_cast<double>(c.spam) / static_cast<double>(c.records) : 0.0);
   if (r.has_previous && p.records > 0)
     out += fmt::format("<span class=\"delta\">{:.1f}% before</span>",
                        100.0 * static_cast<double>(p.spam) / static_cast<double>(p.records));
@@ -195,8 +194,8 @@ void table_html(const ReportTable &t, std::string &out) {
 void contents(const Report &r, std::string &out) {
   out += "<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong><ol>\n";
   for (const ReportTable &t : r.tables)
-    out += fmt::format("<li><a href=\"#{}\">{}</a></li>\n", html_escape(t.name),
-                       html_escape(t.title));
+    out +=
+        fmt::format("<li><a href=\"#{}\">{}</a></li>\n", html_escape(t.name), html_escape(t.title));
   out += "</ol></nav>\n";
 }
 
@@ -207,8 +206,8 @@ public:
            "<meta charset=\"utf-8\"/>\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
            "<meta name=\"color-scheme\" content=\"light dark\"/>\n";
-    out += "<title>spamflow report, " + html_escape(report_time_short(r.since, nullptr)) +
-           " to " + html_escape(report_time_short(r.until, nullptr)) + " UTC</title>\n<style>";
+    out += "<title>spamflow report, " + html_escape(report_time_short(r.since, nullptr)) + " to " +
+           html_escape(report_time_short(r.until, nullptr)) + " UTC</title>\n<style>";
     out += kStyle;
     out += "</style>\n</head>\n<body>\n<header><h1>spamflow report</h1>\n";
     out += "<p class=\"meta\">" + html_escape(period_text_short(r)) + " · " +

@@ -54,9 +54,9 @@ struct Report {
   // What the database holds, to explain an empty period.
   bool has_span = false;
   std::int64_t first_record = 0, last_record = 0;
-  PeriodCounts current;                 // this period's key figures
-  bool has_previous = false;            // previous filled (compare_previous)
-  PeriodCounts previous;                // the same length just before `since`
+  PeriodCounts current;      // this period's key figures
+  bool has_previous = false; // previous filled (compare_previous)
+  PeriodCounts previous;     // the same length just before `since`
 
   const ReportTable *find(const std::string &table_name) const;
 };

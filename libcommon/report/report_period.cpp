@@ -88,7 +88,8 @@ Result<std::int64_t> parse_report_time(std::string_view text, std::int64_t now, 
 
 Result<ReportPeriod> preset_period(std::string_view name, std::int64_t now, ZoneConverter &zone) {
   std::int64_t today = local_day(zone, now);
-  if (name == "day") return ReportPeriod{day_bound(zone, today - 1, false), day_bound(zone, today, false)};
+  if (name == "day")
+    return ReportPeriod{day_bound(zone, today - 1, false), day_bound(zone, today, false)};
   if (name == "week") {
     std::int64_t monday = today - weekday_from_days(today); // this week's Monday
     return ReportPeriod{day_bound(zone, monday - 7, false), day_bound(zone, monday, false)};

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "store/message_blocks.hpp"
 #include "report/report_tables.hpp"
+#include "store/message_blocks.hpp"
 
 namespace spamflow {
 
@@ -55,8 +55,8 @@ Result<bool> count_events(Db &db, std::int64_t since, std::int64_t until, Period
                        "SELECT count(*) FROM ban_history WHERE action='add'"
                        " AND time >= ?1 AND time < ?2",
                        since, until);
-  auto flags = count_in(db, "SELECT count(*) FROM flags WHERE time >= ?1 AND time < ?2", since,
-                        until);
+  auto flags =
+      count_in(db, "SELECT count(*) FROM flags WHERE time >= ?1 AND time < ?2", since, until);
   if (!bans || !flags) return make_error(!bans ? bans.error() : flags.error());
   c.bans_added = *bans;
   c.flags = *flags;

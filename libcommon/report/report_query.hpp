@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "store/db.hpp"
 #include "base/log_time.hpp"
+#include "base/result.hpp"
 #include "report/report_model.hpp"
 #include "report/report_scan.hpp"
-#include "base/result.hpp"
+#include "store/db.hpp"
 
 namespace spamflow {
 

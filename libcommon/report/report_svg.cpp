@@ -57,14 +57,14 @@ std::string svg_open(int width, int height, const SvgChartText &t) {
 
 std::string text_at(double x, double y, const std::string &cls, const std::string &anchor,
                     const std::string &text) {
-  return fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"{}\" text-anchor=\"{}\">{}</text>",
-                     x, y, cls, anchor, html_escape(text));
+  return fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"{}\" text-anchor=\"{}\">{}</text>", x,
+                     y, cls, anchor, html_escape(text));
 }
 
 // A legend entry: a swatch (rect of class `cls`) and its words.
 std::string legend_item(double x, double y, const std::string &cls, const std::string &words) {
-  return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"8\" class=\"{}\"/>",
-                     x, y - 8, cls) +
+  return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"8\" class=\"{}\"/>", x,
+                     y - 8, cls) +
          text_at(x + 16, y, "legend", "start", words);
 }
 
@@ -211,7 +211,10 @@ std::string svg_time_series(const SvgChartText &text, const std::string &unit,
     std::int64_t t = t0 + (t1 - t0) * k / 4;
     s += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" class=\"axis\"/>",
                      x(t), kAxis, kAxis + 4);
-    s += text_at(x(t), kAxis + 30, "tick", k == 0 ? "start" : k == 4 ? "end" : "middle",
+    s += text_at(x(t), kAxis + 30, "tick",
+                 k == 0   ? "start"
+                 : k == 4 ? "end"
+                          : "middle",
                  tick_time(t, hours));
   }
   for (const char *series : {"total", "spam"}) {

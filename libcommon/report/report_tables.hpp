@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "store/db.hpp"
 #include "report/report_model.hpp"
 #include "report/report_query.hpp"
 #include "report/report_scan.hpp"
+#include "store/db.hpp"
 
 namespace spamflow {
 

@@ -87,8 +87,8 @@ std::size_t total_width(const Layout &l) {
 // address): cut, "127.99.13.0~" could be any of 256 networks.
 bool key_column(const ReportTable &t, std::size_t col) {
   static const std::string kKeys[] = {"network", "target", "host", "client_ip", "qid"};
-  return col == 0 || std::find(std::begin(kKeys), std::end(kKeys), t.columns[col].name) !=
-                         std::end(kKeys);
+  return col == 0 ||
+         std::find(std::begin(kKeys), std::end(kKeys), t.columns[col].name) != std::end(kKeys);
 }
 
 // Fits the layout into `width`: text columns that are no key shrink to 12
@@ -101,8 +101,7 @@ std::vector<std::string> fit(Layout &l, const ReportTable &t, std::size_t width)
     Layout::Col *widest = nullptr;
     for (auto &c : l.cols)
       if (!c.strip && !key_column(t, c.first) && t.columns[c.first].kind == Kind::kText &&
-          c.width > kMinText &&
-          (!widest || c.width > widest->width))
+          c.width > kMinText && (!widest || c.width > widest->width))
         widest = &c;
     if (!widest) break;
     --widest->width;

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "wire/json_writer.hpp"
 #include "report/report_tables.hpp"
+#include "wire/json_writer.hpp"
 
 namespace spamflow {
 

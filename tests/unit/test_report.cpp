@@ -2,10 +2,10 @@
 
 #include <simdjson.h>
 
-#include "store/ban_store.hpp"
 #include "report/report_period.hpp"
 #include "report/report_query.hpp"
 #include "report/report_writer.hpp"
+#include "store/ban_store.hpp"
 
 using namespace spamflow;
 
@@ -196,8 +196,7 @@ TEST_CASE("report: the default period ends now, so later flags are in it", "[rep
   r = build_report(store.db(), o);
   REQUIRE(r);
   REQUIRE(table(*r, "slipped").rows.empty());
-  CHECK(table(*r, "slipped").notes[0].find("spamflag has recorded 1 in all") !=
-        std::string::npos);
+  CHECK(table(*r, "slipped").notes[0].find("spamflag has recorded 1 in all") != std::string::npos);
 }
 
 TEST_CASE("report: ban effect compares a day or more on each side", "[report]") {
@@ -205,8 +204,8 @@ TEST_CASE("report: ban effect compares a day or more on each side", "[report]") 
   // Spam from 192.0.2.0/24 for two days, a ban, then one day of ham.
   std::int64_t at = kMonday + 2 * 86400;
   for (int i = 0; i < 20; ++i)
-    REQUIRE(store.add_record(record(("192.0.2." + std::to_string(i + 1)).c_str(),
-                                    kMonday + i * 8640, "spam")));
+    REQUIRE(store.add_record(
+        record(("192.0.2." + std::to_string(i + 1)).c_str(), kMonday + i * 8640, "spam")));
   REQUIRE(store.add_record(record("198.51.100.8", at + 86400, "ham")));
   BanEvent ban;
   ban.target = ban.network = IpNetwork::parse("192.0.2.0/24").value();
@@ -267,8 +266,7 @@ TEST_CASE("report: writers keep hostile strings inert", "[report]") {
   CHECK(widest <= 80);
 }
 
-TEST_CASE("report: CSV neutralises formulas from the log and names each row's table",
-          "[report]") {
+TEST_CASE("report: CSV neutralises formulas from the log and names each row's table", "[report]") {
   BanStore store = BanStore::open(":memory:").value();
   REQUIRE(store.add_record(record("192.0.2.1", kMonday, "spam", "=cmd|' /C calc'!A0")));
   REQUIRE(store.commit());

@@ -2,10 +2,10 @@
 // networks, time, bans, senders, servers, flags. See report(1).
 #include <CLI/CLI.hpp>
 
-#include "report_run.hpp"
 #include "base/diagnostics.hpp"
-#include "report/report_query.hpp"
 #include "base/version.hpp"
+#include "report/report_query.hpp"
+#include "report_run.hpp"
 
 int main(int argc, char **argv) {
   spamflow::report::Options o;
@@ -15,8 +15,9 @@ int main(int argc, char **argv) {
   app.add_option("--db", o.db, "SQLite database written by banwrite")->capture_default_str();
   app.add_option("--input", o.input,
                  "Read records (JSON lines, - for stdin) instead of a database");
-  auto *since = app.add_option(
-      "--since", o.since, "Start: 7d, 12h, yesterday, 2014-09-29, RFC 3339 (default: first record)");
+  auto *since =
+      app.add_option("--since", o.since,
+                     "Start: 7d, 12h, yesterday, 2014-09-29, RFC 3339 (default: first record)");
   auto *until =
       app.add_option("--until", o.until, "End, same forms; a day means its end (default: now)");
   app.add_option("--period", o.period,
