@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <fmt/format.h>
 
-#include "store/ban_store.hpp"
 #include "ip/cidr.hpp"
-#include "store/message_blocks.hpp"
 #include "netinfo/net_table.hpp"
 #include "report/report_tables.hpp"
+#include "store/ban_store.hpp"
+#include "store/message_blocks.hpp"
 
 namespace spamflow {
 
@@ -107,6 +107,18 @@ Result<std::int64_t> spam_in_network(Statement &st, const IpNetwork &target, std
   return spam;
 }
 
+// Before/after windows shorter than this are not compared.
+constexpr std::int64_t kMinBanWindow = 86400;
+
+// Equal windows on both sides of a ban at `at`: a week at most, no longer
+// than the records on either side (from the first record to the ban, from
+// the ban to the last record) and than the ban itself.
+std::int64_t ban_window(std::int64_t at, std::int64_t ends, std::int64_t first, std::int64_t last) {
+  constexpr std::int64_t kWeek = std::int64_t{7} * 86400;
+  return std::max<std::int64_t>(
+      0, std::min<std::int64_t>({kWeek, last + 1 - at, at - first, ends > at ? ends - at : kWeek}));
+}
+
 double per_day(std::int64_t n, std::int64_t seconds) {
   return seconds > 0 ? static_cast<double>(n) * 86400.0 / static_cast<double>(seconds) : 0.0;
 }
@@ -134,26 +146,36 @@ Result<ReportTable> ban_effect_table(Db &db, std::int64_t since, std::int64_t un
   auto span = message_time_span(db);
   if (!bans || !count || !span)
     return make_error(!bans ? bans.error() : !count ? count.error() : span.error());
-  std::int64_t last = *span ? (*span)->max_first : 0;
+  std::int64_t first = *span ? (*span)->min_first : 0, last = *span ? (*span)->max_first : 0;
   bans->bind(1, since).bind(2, until).bind(3, static_cast<std::int64_t>(top));
+  int short_windows = 0;
   while (bans->step()) {
     std::int64_t at = bans->column_int(0), ends = bans->column_int(3);
     auto target = IpNetwork::parse(bans->column_text(1), false);
     if (!target) continue;
-    // Equal windows on both sides: a week at most, cut at the ban's end and
-    // at the last record stored.
-    constexpr std::int64_t kWeek = std::int64_t{7} * 86400;
-    std::int64_t window = std::min<std::int64_t>(
-        {kWeek, std::max<std::int64_t>(0, last + 1 - at), ends > at ? ends - at : kWeek});
-    auto before = spam_in_network(*count, *target, at - window, at);
-    auto after = spam_in_network(*count, *target, at, at + window);
-    if (!before || !after) return make_error(!before ? before.error() : after.error());
-    double b = per_day(*before, window), a = per_day(*after, window);
-    ReportCell change = b > 0 ? ReportCell((a - b) / b) : ReportCell();
-    t.rows.push_back({target->to_string(), b, a, change,
-                      std::max<std::int64_t>(0, *before - *after), report_time_text(at, nullptr),
-                      static_cast<double>(window) / 86400.0, bans->column_text(2)});
+    std::int64_t window = ban_window(at, ends, first, last);
+    std::vector<ReportCell> row{target->to_string()};
+    if (window < kMinBanWindow) {
+      // Rates over a few minutes say nothing ("change 5200%"): leave them out.
+      ++short_windows;
+      row.insert(row.end(), 4, ReportCell());
+    } else {
+      auto before = spam_in_network(*count, *target, at - window, at);
+      auto after = spam_in_network(*count, *target, at, at + window);
+      if (!before || !after) return make_error(!before ? before.error() : after.error());
+      double b = per_day(*before, window), a = per_day(*after, window);
+      row.insert(row.end(), {b, a, b > 0 ? ReportCell((a - b) / b) : ReportCell(),
+                             std::max<std::int64_t>(0, *before - *after)});
+    }
+    row.insert(row.end(), {report_time_text(at, nullptr), static_cast<double>(window) / 86400.0,
+                           bans->column_text(2)});
+    t.rows.push_back(std::move(row));
   }
+  if (short_windows > 0)
+    t.notes.push_back(fmt::format(
+        "{} of {} bans have less than a day of records on one side (days < 1): too little to "
+        "compare, so before_day, after_day, change and blocked are left empty.",
+        short_windows, t.rows.size()));
   if (!bans->error().empty()) return make_error(bans->error());
   t.notes.push_back("Spam still seen after a ban is what reached the log anyway (a firewall ban "
                     "hides it, an MTA ban shows it as rejects); blocked = spam in the "
@@ -202,9 +224,18 @@ Result<ReportTable> slipped_table(Db &db, std::int64_t since, std::int64_t until
     t.rows.push_back(std::move(row));
   }
   if (!st->error().empty()) return make_error(st->error());
-  if (t.rows.empty())
-    t.notes.push_back("No flags in the period: nothing is recorded until users forward spam "
-                      "through spamflag, which is not in use yet.");
+  if (t.rows.empty()) {
+    auto all = db.query_int("SELECT count(*) FROM flags");
+    auto latest = db.query_int("SELECT coalesce(max(time), 0) FROM flags");
+    if (!all || !latest) return make_error(!all ? all.error() : latest.error());
+    if (*all > 0)
+      t.notes.push_back(fmt::format("No flags in the period; spamflag has recorded {} in all, the "
+                                    "last at {} UTC.",
+                                    *all, report_time_short(*latest, nullptr)));
+    else
+      t.notes.push_back("No flags yet: nothing is recorded until users forward spam through "
+                        "spamflag (see spamflag(1)).");
+  }
   return t;
 }
 

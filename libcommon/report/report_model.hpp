@@ -38,6 +38,11 @@ struct ReportBanMark {
   bool add = true;
 };
 
+// The headline counts of a period, for the key figures and their change.
+struct PeriodCounts {
+  std::int64_t records = 0, spam = 0, clients = 0, bans_added = 0, flags = 0;
+};
+
 struct Report {
   std::string database;              // path, as given
   std::int64_t since = 0, until = 0; // [since, until) epoch seconds
@@ -46,6 +51,12 @@ struct Report {
   std::int64_t records = 0;          // records in the period; 0 = empty period
   std::vector<ReportTable> tables;
   std::vector<ReportBanMark> ban_marks; // inside the period, for charts
+  // What the database holds, to explain an empty period.
+  bool has_span = false;
+  std::int64_t first_record = 0, last_record = 0;
+  PeriodCounts current;      // this period's key figures
+  bool has_previous = false; // previous filled (compare_previous)
+  PeriodCounts previous;     // the same length just before `since`
 
   const ReportTable *find(const std::string &table_name) const;
 };

@@ -86,4 +86,21 @@ Result<std::int64_t> parse_report_time(std::string_view text, std::int64_t now, 
   return parse_duration_ago(text, now);
 }
 
+Result<ReportPeriod> preset_period(std::string_view name, std::int64_t now, ZoneConverter &zone) {
+  std::int64_t today = local_day(zone, now);
+  if (name == "day")
+    return ReportPeriod{day_bound(zone, today - 1, false), day_bound(zone, today, false)};
+  if (name == "week") {
+    std::int64_t monday = today - weekday_from_days(today); // this week's Monday
+    return ReportPeriod{day_bound(zone, monday - 7, false), day_bound(zone, monday, false)};
+  }
+  if (name == "month") {
+    CivilDate d = civil_from_days(today);
+    int y = d.month == 1 ? d.year - 1 : d.year, m = d.month == 1 ? 12 : d.month - 1;
+    return ReportPeriod{local_midnight(zone, CivilDate{y, m, 1}),
+                        local_midnight(zone, CivilDate{d.year, d.month, 1})};
+  }
+  return make_error("bad period '" + std::string(name) + "' (expected day, week or month)");
+}
+
 } // namespace spamflow

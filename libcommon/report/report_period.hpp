@@ -20,4 +20,14 @@ namespace spamflow {
 Result<std::int64_t> parse_report_time(std::string_view text, std::int64_t now, ZoneConverter &zone,
                                        bool end_of_day);
 
+// A preset period, the last complete one before `now` in the zone:
+//   "day"    yesterday, midnight to midnight
+//   "week"   the last whole week, Monday 00:00 to Monday 00:00
+//   "month"  the last whole calendar month
+// Calendar periods, so that a daily or weekly mail covers each day once.
+struct ReportPeriod {
+  std::int64_t since = 0, until = 0;
+};
+Result<ReportPeriod> preset_period(std::string_view name, std::int64_t now, ZoneConverter &zone);
+
 } // namespace spamflow

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "store/db.hpp"
 #include "base/log_time.hpp"
+#include "base/result.hpp"
 #include "report/report_model.hpp"
 #include "report/report_scan.hpp"
-#include "base/result.hpp"
+#include "store/db.hpp"
 
 namespace spamflow {
 
@@ -37,9 +37,18 @@ struct ReportOptions {
   const NetTable *table = nullptr;     // country / AS / allocation lookups
   std::function<void(std::int64_t)> progress;
   bool use_rollup = true; // false: always scan every message (tests compare the two)
+  // Count the period of the same length just before this one, for the key
+  // figures' change (one more pass over that period's records).
+  bool compare_previous = false;
 };
 
+// The period is [since, until): since defaults to the first record, until
+// to `now` (or just after the last record when that is later), so flags and
+// bans recorded after the last message are in it.
 Result<Report> build_report(Db &db, const ReportOptions &options);
+
+// Records, spam and clients of [since, until), for the key figures.
+Result<PeriodCounts> period_counts(Db &db, std::int64_t since, std::int64_t until);
 
 // Pieces, exposed for tests.
 struct BanRange {

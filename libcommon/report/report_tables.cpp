@@ -42,6 +42,12 @@ std::string report_time_text(std::int64_t t, const ZoneConverter *zone) {
   return to_rfc3339(lt);
 }
 
+std::string report_time_short(std::int64_t t, const ZoneConverter *zone) {
+  std::string s = report_time_text(t, zone).substr(0, 16);
+  s[10] = ' ';
+  return s;
+}
+
 ReportTable summary_table(const ScanData &d, const BanSummary &bans) {
   ReportTable t{"summary", "Summary", {{"metric", Kind::kText}, {"value", Kind::kInt}}, {}, {}};
   std::int64_t countries = 0;
@@ -161,6 +167,15 @@ ReportTable network_table(const ScanData &d, int top, const std::vector<BanRange
   t.notes.push_back("banned: share of the network's addresses under an active ban.");
   if (d.by_alloc.empty())
     t.notes.push_back("No allocations or ASes known: give --table (a netlookup table).");
+  bool numbers = false, names = false;
+  for (const auto &[asn, n] : d.by_as) {
+    numbers = numbers || asn != 0;
+    names = names || !n.as_name.empty();
+  }
+  if (numbers && !names)
+    t.notes.push_back("AS names are unknown: the table was imported without a source that names "
+                      "ASes (netlookup import --ip2asn or --mmdb); pfx2as and registry data "
+                      "carry numbers only.");
   return t;
 }
 

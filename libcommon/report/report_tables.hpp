@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "store/db.hpp"
 #include "report/report_model.hpp"
 #include "report/report_query.hpp"
 #include "report/report_scan.hpp"
+#include "store/db.hpp"
 
 namespace spamflow {
 
@@ -35,5 +35,7 @@ Result<ReportTable> slipped_table(Db &db, std::int64_t since, std::int64_t until
 
 // "2014-09-29T08:00:00-04:00" in the zone (or UTC when zone is null).
 std::string report_time_text(std::int64_t t, const ZoneConverter *zone);
+// "2014-09-29 08:00" (UTC when zone is null): for people, in notes and pages.
+std::string report_time_short(std::int64_t t, const ZoneConverter *zone);
 
 } // namespace spamflow

@@ -83,16 +83,25 @@ std::size_t total_width(const Layout &l) {
   return w - 2; // no gap after the last column
 }
 
-// Fits the layout into `width`: text columns shrink (to 12 at least, cut
-// text ends in '~'), then columns are dropped from the right. Returns the
-// names of the dropped columns.
+// A key column names the row (the first column, a network, a host, an
+// address): cut, "127.99.13.0~" could be any of 256 networks.
+bool key_column(const ReportTable &t, std::size_t col) {
+  static const std::string kKeys[] = {"network", "target", "host", "client_ip", "qid"};
+  return col == 0 ||
+         std::find(std::begin(kKeys), std::end(kKeys), t.columns[col].name) != std::end(kKeys);
+}
+
+// Fits the layout into `width`: text columns that are no key shrink to 12
+// at least (cut text ends in '~'), then columns are dropped from the right.
+// Returns the names of the dropped columns, which a note under the table
+// names.
 std::vector<std::string> fit(Layout &l, const ReportTable &t, std::size_t width) {
   constexpr std::size_t kMinText = 12;
   while (total_width(l) > width) {
     Layout::Col *widest = nullptr;
     for (auto &c : l.cols)
-      if (!c.strip && t.columns[c.first].kind == Kind::kText && c.width > kMinText &&
-          (!widest || c.width > widest->width))
+      if (!c.strip && !key_column(t, c.first) && t.columns[c.first].kind == Kind::kText &&
+          c.width > kMinText && (!widest || c.width > widest->width))
         widest = &c;
     if (!widest) break;
     --widest->width;
@@ -149,7 +158,7 @@ public:
     out += fmt::format("spamflow report: {}\n", printable_text(r.database));
     out += fmt::format("Period: {}\n", period_text(r));
     if (r.records == 0) {
-      out += "No records in this period.\n";
+      out += wrap(empty_period_text(r));
       return;
     }
     for (const ReportTable &t : r.tables)

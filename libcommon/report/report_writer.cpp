@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "wire/json_writer.hpp"
 #include "report/report_tables.hpp"
+#include "wire/json_writer.hpp"
 
 namespace spamflow {
 
@@ -51,6 +51,30 @@ std::string period_text(const Report &r) {
   return fmt::format("{} to {} UTC{}", report_time_text(r.since, none).substr(0, 19),
                      report_time_text(r.until, none).substr(0, 19),
                      r.tz.empty() ? "" : "; times of day in " + r.tz);
+}
+
+std::string period_length_text(std::int64_t s) {
+  if (s >= 2 * 86400 && s % 3600 == 0)
+    return s % 86400 == 0 ? fmt::format("{} days", s / 86400)
+                          : fmt::format("{:.1f} days", static_cast<double>(s) / 86400.0);
+  if (s >= 2 * 3600) return fmt::format("{:.0f} hours", static_cast<double>(s) / 3600.0);
+  return fmt::format("{:.0f} minutes", static_cast<double>(s) / 60.0);
+}
+
+std::string period_text_short(const Report &r) {
+  return fmt::format("{} to {} UTC ({}){}", report_time_short(r.since, nullptr),
+                     report_time_short(r.until, nullptr), period_length_text(r.until - r.since),
+                     r.tz.empty() ? "" : "; times of day in " + r.tz);
+}
+
+std::string empty_period_text(const Report &r) {
+  std::string s = "No records in this period.";
+  if (r.has_span)
+    s += fmt::format(" The database holds records from {} to {} UTC; to count --since back from "
+                     "its last record (a replay of old logs), add --anchor last.",
+                     report_time_short(r.first_record, nullptr),
+                     report_time_short(r.last_record, nullptr));
+  return s;
 }
 
 } // namespace spamflow

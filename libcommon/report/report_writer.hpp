@@ -39,5 +39,12 @@ std::string printable_text(std::string_view text);
 std::size_t display_width(std::string_view text);
 // "Period: … to … (N records)", shared by the writers' headings.
 std::string period_text(const Report &report);
+// "2026-09-07 00:00 to 2026-09-14 00:00 UTC (7 days)", for headings.
+std::string period_text_short(const Report &report);
+// "7 days", "8 hours", "30 minutes": a period's length in words.
+std::string period_length_text(std::int64_t seconds);
+// "No records in this period." and, when the database holds records
+// elsewhere, where they are and how to count back from the last one.
+std::string empty_period_text(const Report &report);
 
 } // namespace spamflow

@@ -20,7 +20,7 @@ cp "$data/records.jsonl" "$tmp/records.jsonl"
 cd "$tmp"
 for format in text csv json; do
   out=$tmp/out.$format
-  NO_COLOR=1 "$report" --input records.jsonl --table net.table --format "$format" > "$out"
+  NO_COLOR=1 "$report" --input records.jsonl --anchor last --table net.table --format "$format" > "$out"
   expect=$data/expected.${format/text/txt}
   if [ "$update" = --update ]; then
     cp "$out" "$expect"
@@ -37,6 +37,38 @@ if awk 'length($0) > 80 { exit 1 }' "$tmp/out.text" && ! grep -q $'\x1b' "$tmp/o
 else
   fail "text is wider than 80 columns or has escape sequences"
 fi
+# CSV (RFC 4180): CRLF on every line; with several tables each row names its
+# table in the first field, and blocks are separated by one empty line.
+python3 - "$tmp/out.csv" <<'PY' && echo "ok: CSV lines end in CRLF, every row names its table" || fail "CSV form"
+import csv, io, sys
+raw = open(sys.argv[1], "rb").read()
+assert raw.endswith(b"\r\n") and raw.count(b"\n") == raw.count(b"\r\n"), "LF without CR"
+blocks = raw.decode().split("\r\n\r\n")
+names = set()
+for block in blocks:
+    rows = list(csv.reader(io.StringIO(block, newline="")))
+    assert rows[0][0] == "table", rows[0]
+    name = rows[1][0] if len(rows) > 1 else None
+    assert all(r[0] == name for r in rows[1:]), "rows of two tables in one block"
+    assert all(len(r) == len(rows[0]) for r in rows), "ragged block"
+    names.add(name)
+assert {"summary", "country", "servers"} <= names, names
+PY
+
+# The default table: $SPAMFLOW_NETTABLE as --table; none for no table.
+a=$("$report" --input records.jsonl --anchor last --table net.table --report country --format csv)
+b=$(SPAMFLOW_NETTABLE=net.table "$report" --input records.jsonl --anchor last --report country --format csv)
+c=$(SPAMFLOW_NETTABLE=net.table "$report" --input records.jsonl --anchor last --table none --report country --format csv)
+if [ "$a" = "$b" ] && [ "$a" != "$c" ] && grep -q "^1,??," <<< "$c"; then
+  echo "ok: SPAMFLOW_NETTABLE is the default table, --table none turns it off"
+else
+  fail "default table:"$'\n'"$b"$'\n'"$c"
+fi
+set +e
+SPAMFLOW_NETTABLE=$tmp/missing.table "$report" --input records.jsonl > /dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 66 ] && echo "ok: a missing \$SPAMFLOW_NETTABLE exits 66" || fail "missing table: exit $rc"
+
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["records"] == 1387, d["records"]' \
   "$tmp/out.json" && echo "ok: JSON parses, 1387 records" || fail "JSON does not parse or miscounts"
 

@@ -14,6 +14,7 @@
 #include "report/report_query.hpp"
 #include "report/report_writer.hpp"
 #include "store/ban_store.hpp"
+#include "store/message_blocks.hpp"
 #include "wire/json_lines.hpp"
 
 namespace spamflow::report {
@@ -71,6 +72,45 @@ Result<bool> write_output(const std::string &path, const std::string &text) {
   return true;
 }
 
+// The period's bounds from --since, --until and --period, counted back from
+// `anchor`. An end not given is the anchor itself (build_report's default).
+Result<bool> parse_period(const Options &o, std::int64_t anchor, ZoneConverter &zone,
+                          ReportOptions &ro) {
+  if (!o.period.empty()) {
+    auto p = preset_period(o.period, anchor, zone);
+    if (!p) return make_error(p.error());
+    ro.since = p->since;
+    ro.until = p->until;
+    ro.has_since = ro.has_until = true;
+    return true;
+  }
+  for (auto [text, bound, has, end] : {std::tuple{&o.since, &ro.since, &ro.has_since, false},
+                                       std::tuple{&o.until, &ro.until, &ro.has_until, true}}) {
+    if (text->empty()) continue;
+    auto t = parse_report_time(*text, anchor, zone, end);
+    if (!t) return make_error(t.error());
+    *bound = *t;
+    *has = true;
+  }
+  return true;
+}
+
+// The network table: --table or $SPAMFLOW_NETTABLE must open; netlookup's
+// default table is used when it is there. "none": no table.
+Result<std::optional<NetTable>> open_table(const std::string &path) {
+  if (path == "none") return std::optional<NetTable>();
+  std::string p = path;
+  if (p.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(NetTable::kDefaultPath, ec))
+      return std::optional<NetTable>();
+    p = NetTable::kDefaultPath;
+  }
+  auto t = NetTable::open(p);
+  if (!t) return make_error(t.error());
+  return std::optional<NetTable>(std::move(*t));
+}
+
 } // namespace
 
 int run(const Options &o) {
@@ -82,16 +122,10 @@ int run(const Options &o) {
     diag.error("--tz " + o.tz + ": " + zone.error());
     return kExUsage;
   }
-  for (auto [text, bound, has, end] : {std::tuple{&o.since, &ro.since, &ro.has_since, false},
-                                       std::tuple{&o.until, &ro.until, &ro.has_until, true}}) {
-    if (text->empty()) continue;
-    auto t = parse_report_time(*text, ro.now, zone, end);
-    if (!t) {
-      diag.error(t.error());
-      return kExUsage;
-    }
-    *bound = *t;
-    *has = true;
+  // Bad times are usage errors before any database is opened.
+  if (auto ok = parse_period(o, ro.now, zone, ro); !ok) {
+    diag.error(ok.error());
+    return kExUsage;
   }
   if (!o.tz.empty()) {
     ro.zone = &zone;
@@ -100,17 +134,15 @@ int run(const Options &o) {
   ro.reports = o.reports;
   ro.top = o.top;
   ro.bucket_s = bucket_seconds(o.bucket);
+  ro.compare_previous = o.format == "html";
 
-  std::optional<NetTable> table;
-  if (!o.table.empty()) {
-    auto t = NetTable::open(o.table);
-    if (!t) {
-      diag.error(t.error());
-      return kExNoInput;
-    }
-    table.emplace(std::move(*t));
-    ro.table = &*table;
+  auto t = open_table(o.table);
+  if (!t) {
+    diag.error(t.error());
+    return kExNoInput;
   }
+  std::optional<NetTable> table = std::move(*t);
+  if (table) ro.table = &*table;
   if (isatty(2))
     ro.progress = [](std::int64_t n) {
       std::fprintf(stderr, "\rreport: %lld records…", static_cast<long long>(n));
@@ -135,6 +167,19 @@ int run(const Options &o) {
     }
     opened.emplace(std::move(*d));
     db = &*opened;
+  }
+  if (o.anchor == "last") {
+    // A replay: "now" is just after the database's last record.
+    auto span = message_time_span(*db);
+    if (!span) {
+      diag.error(span.error());
+      return kExSoftware;
+    }
+    if (*span) ro.now = (*span)->max_first + 1;
+    if (auto ok = parse_period(o, ro.now, zone, ro); !ok) {
+      diag.error(ok.error());
+      return kExUsage;
+    }
   }
   auto report = build_report(*db, ro);
   if (ro.progress) std::fprintf(stderr, "\r\x1b[K");

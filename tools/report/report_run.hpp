@@ -10,6 +10,8 @@ struct Options {
   std::string db = "/var/lib/spamflow/spam.db";
   std::string input; // records file ("-" = stdin) instead of a database
   std::string since, until, tz;
+  std::string period;         // day, week, month: the last whole one
+  std::string anchor = "now"; // now, last: what relative times count back from
   std::vector<std::string> reports;
   std::string format = "text";
   std::string bucket = "auto";
