@@ -25,12 +25,6 @@ const char *describe(FlagReport::Status status) {
   return "unmatched";
 }
 
-bool is_busy_error(std::string_view message) {
-  return message.find("database is locked") != std::string_view::npos ||
-         message.find("database table is locked") != std::string_view::npos ||
-         message.find("database is busy") != std::string_view::npos;
-}
-
 Result<SpamflagStore> SpamflagStore::open(const std::string &path, int busy_timeout_ms) {
   BanStoreOptions options;
   options.busy_timeout_ms = busy_timeout_ms;

@@ -82,8 +82,4 @@ private:
   BanStore store_;
 };
 
-// True when an error text is SQLite's "database is locked" (SQLITE_BUSY)
-// or "database table is locked" (SQLITE_LOCKED): a retry may succeed.
-bool is_busy_error(std::string_view message);
-
 } // namespace spamflow

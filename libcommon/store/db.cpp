@@ -1,5 +1,9 @@
 #include "store/db.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <sqlite3.h>
 
 namespace spamflow {
@@ -156,6 +160,12 @@ bool Statement::column_is_null(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
 }
 
+bool is_busy_error(std::string_view message) {
+  return message.find("database is locked") != std::string_view::npos ||
+         message.find("database table is locked") != std::string_view::npos ||
+         message.find("database is busy") != std::string_view::npos;
+}
+
 Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
   // No global memory statistics: they take a mutex around every SQLite
   // allocation (4% of banwrite). Only possible before SQLite initialises;
@@ -174,8 +184,18 @@ Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
   sqlite3_busy_timeout(handle, busy_timeout_ms);
   // WAL: readers (report) never block the writer; NORMAL sync in WAL mode
   // cannot corrupt the file on a crash, it can only lose the last commits.
-  auto ok = db.exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON;");
+  // Turning a new file to WAL takes an exclusive lock for which SQLite
+  // calls no busy handler: a second tool opening the same new database at
+  // that moment gets "database is locked" at once. So retry within the
+  // busy timeout, as the handler would.
+  constexpr const char *kSetup = "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; "
+                                 "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+  auto ok = db.exec(kSetup);
+  for (int waited_ms = 0, step_ms = 1; !ok && is_busy_error(ok.error()) && waited_ms < busy_timeout_ms;
+       waited_ms += step_ms, step_ms = std::min(step_ms * 2, 100)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
+    ok = db.exec(kSetup);
+  }
   if (!ok) return make_error(path + ": " + ok.error());
   return db;
 }

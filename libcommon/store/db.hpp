@@ -141,4 +141,8 @@ private:
 // fixed cost of a run (opening cursors, halting, resetting) once.
 std::string sql_value_rows(int columns, int rows);
 
+// True for SQLite's messages of a lock held by another connection (SQLITE_BUSY
+// and SQLITE_LOCKED): waiting may help, unlike any other error.
+bool is_busy_error(std::string_view message);
+
 } // namespace spamflow
