@@ -29,6 +29,17 @@ rc=0; "$bw" --db "$tmp/x.db" ban 10.1.0.0/16 2> /dev/null || rc=$?
 rc=0; "$bw" --db "$tmp/x.db" ban 10.1.0.0/33 2> /dev/null || rc=$?
 [ "$rc" -eq 64 ] || fail "bad CIDR: exit $rc, want 64"
 
+# Names and values that would add lines or commands to a backend's input
+# are refused before anything is written (issue 21).
+for bad in "--access-value=REJECT"$'\n'"Connect:0.0.0.0 RELAY" "--nft-set=x; flush ruleset" \
+  "--nft-table=t"$'\n'"flush ruleset" "--ipset-name=a b"; do
+  rc=0; "$bw" --db "$tmp/bad.db" --dry-run --apply access,nft,ipset --access-file "$tmp/acc" "$bad" \
+    < /dev/null > /dev/null 2> "$tmp/err" || rc=$?
+  [ "$rc" -eq 64 ] || fail "'$bad': exit $rc, want 64"
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "'$bad': not one line: $(cat "$tmp/err")"
+  [ -e "$tmp/acc" ] && fail "'$bad': the access map was written"
+done
+
 # A list that cannot be written is a failure, not exit 0 (issue 21).
 if [ -w /dev/full ]; then
   rc=0; "$bw" "${db[@]}" list > /dev/full 2> "$tmp/err" || rc=$?

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "ban/backend_names.hpp"
 #include "ban/ban_backend.hpp"
 #include "temp_dir.hpp"
 
@@ -257,4 +258,26 @@ TEST_CASE("a missing command is an error, a missing optional one a note", "[banb
   CHECK(run_backend_steps({s}, notes));
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].find("not installed") != std::string::npos);
+}
+
+// Names and values reach nft's and ipset's input and the access map as
+// given: a newline in --access-value once added "Connect:0.0.0.0 RELAY"
+// (issue 21).
+TEST_CASE("backend names and values cannot add commands or lines", "[ban]") {
+  for (const char *good : {"spamflow", "banned", "t_1", "A9"})
+    CHECK(check_nft_name("--nft-set", good));
+  for (const char *bad : {"", "1x", "x y", "x;flush ruleset", "x\n", "x-y", "\"x\"",
+                          "a123456789012345678901234567890123456789012345678"})
+    CHECK_FALSE(check_nft_name("--nft-set", bad));
+  for (const char *good : {"spamflow", "sf.bans", "sf-1", "s_2"})
+    CHECK(check_ipset_name("--ipset-name", good));
+  for (const char *bad : {"", "-x", "a b", "a\nflush", "a;b", "a12345678901234567890123456789"})
+    CHECK_FALSE(check_ipset_name("--ipset-name", bad));
+  for (const char *good : {"REJECT", "DISCARD", "ERROR:\"550 5.7.1 Go away\"", "ERROR:5.7.1:550 No"})
+    CHECK(check_line_value("--access-value", good));
+  for (const char *bad : {"", "REJECT\nConnect:0.0.0.0 RELAY", "REJECT\r", "A\tB", "x\x7f"})
+    CHECK_FALSE(check_line_value("--access-value", bad));
+  auto err = check_line_value("--access-value", "REJECT\nConnect:0.0.0.0 RELAY");
+  REQUIRE_FALSE(err);
+  CHECK(err.error().find('\n') == std::string::npos); // one line, the newline shown as '?'
 }
