@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <sqlite3.h>
@@ -198,6 +199,35 @@ Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
   }
   if (!ok) return make_error(path + ": " + ok.error());
   return db;
+}
+
+Result<Db> Db::open_readonly(const std::string &path, int busy_timeout_ms) {
+  auto try_open = [busy_timeout_ms, &path](const std::string &name, int flags) -> Result<Db> {
+    sqlite3 *handle = nullptr;
+    int rc = sqlite3_open_v2(name.c_str(), &handle, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc == SQLITE_OK) {
+      sqlite3_busy_timeout(handle, busy_timeout_ms);
+      // Opening is lazy: read the schema now, so a -shm that cannot be made fails here.
+      rc = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    }
+    if (rc != SQLITE_OK) {
+      std::string msg = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+      sqlite3_close(handle);
+      return make_error(msg);
+    }
+    return Db(handle, path);
+  };
+  auto db = try_open(path, SQLITE_OPEN_READONLY);
+  if (db) return db;
+  std::error_code ec;
+  if (std::filesystem::exists(path + "-wal", ec)) return make_error(path + ": " + db.error());
+  std::string uri = "file:";
+  for (char c : path) // the bytes a URI would take for its own
+    uri += c == '%' ? "%25" : c == '?' ? "%3f" : c == '#' ? "%23" : std::string(1, c);
+  uri += "?immutable=1";
+  auto frozen = try_open(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+  if (!frozen) return make_error(path + ": " + db.error());
+  return frozen;
 }
 
 Db::Db(Db &&other) noexcept

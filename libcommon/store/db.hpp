@@ -93,6 +93,11 @@ public:
   // Opens (creating if needed) the file, sets WAL, synchronous=NORMAL,
   // foreign keys and the busy timeout. ":memory:" works for tests.
   static Result<Db> open(const std::string &path, int busy_timeout_ms = 5000);
+  // Opens an existing database for reading only (report): no PRAGMA that
+  // writes, so a user or directory without write access can read it. A WAL
+  // database whose -shm cannot be made (read-only directory, no -wal left)
+  // is opened immutable: with no -wal file there is nothing it could miss.
+  static Result<Db> open_readonly(const std::string &path, int busy_timeout_ms = 5000);
   Db(Db &&other) noexcept;
   Db &operator=(Db &&other) noexcept;
   Db(const Db &) = delete;

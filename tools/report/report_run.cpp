@@ -45,7 +45,7 @@ Result<BanStore> load_records(const std::string &path, Diagnostics &diag) {
 Result<Db> open_database(const std::string &path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return make_error(path + ": no such database");
-  auto db = Db::open(path);
+  auto db = Db::open_readonly(path); // report only reads
   if (!db) return make_error(db.error());
   int version = db->user_version();
   if (version == 0)
