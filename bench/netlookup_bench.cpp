@@ -184,7 +184,8 @@ int main(int argc, char **argv) {
   CLI::App app{"Time lookups on a netlookup table (scripts/bench netlookup)."};
   app.add_option("--table", o.table, "Compiled table file")->required();
   app.add_option("--mmdb", o.mmdb, "MMDB of the same prefixes, for comparison");
-  app.add_option("--count", o.count, "Random addresses per round")->check(CLI::Range(1000, 100000000));
+  app.add_option("--count", o.count, "Random addresses per round")
+      ->check(CLI::Range(1000, 100000000));
   app.add_option("--rounds", o.rounds, "Rounds (the best counts)")->check(CLI::Range(1, 100));
   try {
     app.parse(argc, argv);

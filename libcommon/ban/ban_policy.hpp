@@ -31,10 +31,10 @@
 #include <unordered_set>
 #include <vector>
 
-#include "ip/cidr.hpp"
 #include "base/dense_map.hpp"
 #include "base/result.hpp"
 #include "base/small_vector.hpp"
+#include "ip/cidr.hpp"
 
 namespace spamflow {
 

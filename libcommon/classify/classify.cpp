@@ -2,10 +2,10 @@
 #include <charconv>
 #include <optional>
 
+#include "base/text_scan.hpp"
 #include "classify/classify.hpp"
 #include "wire/json_fields.hpp"
 #include "wire/wire_keys.hpp"
-#include "base/text_scan.hpp"
 
 namespace spamflow {
 
@@ -32,9 +32,9 @@ enum class Key {
   kCount
 };
 namespace rk = wire::record;
-constexpr std::string_view kKeyNames[] = {rk::kKind,    rk::kClient, rk::kProto,  rk::kAuth,
-                                          rk::kLinks,   rk::kSpamd,  rk::kRejects, rk::kRcpts,
-                                          rk::kEvents,  rk::kFrom,   rk::kNrcpts};
+constexpr std::string_view kKeyNames[] = {rk::kKind,   rk::kClient, rk::kProto,   rk::kAuth,
+                                          rk::kLinks,  rk::kSpamd,  rk::kRejects, rk::kRcpts,
+                                          rk::kEvents, rk::kFrom,   rk::kNrcpts};
 static_assert(std::size(kKeyNames) == static_cast<std::size_t>(Key::kCount));
 
 struct RecordFields : JsonFields<static_cast<std::size_t>(Key::kCount)> {
@@ -145,7 +145,8 @@ bool RecordRules::has_dsn_of_link(const RecordFields &rec) {
   for (element l : links) {
     std::string_view rel;
     object lo;
-    if (l.get(lo) == simdjson::SUCCESS && read_.get(lo, wire::link::kRel, rel, "a string") && rel == "dsn_of")
+    if (l.get(lo) == simdjson::SUCCESS && read_.get(lo, wire::link::kRel, rel, "a string") &&
+        rel == "dsn_of")
       return true;
   }
   return false;

@@ -10,8 +10,8 @@
 
 #include <simdjson.h>
 
-#include "ip/cidr.hpp"
 #include "classify/pool_name.hpp"
+#include "ip/cidr.hpp"
 
 namespace spamflow {
 

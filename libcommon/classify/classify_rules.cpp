@@ -2,10 +2,10 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/text_scan.hpp"
 #include "classify/classify.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/wire_keys.hpp"
-#include "base/text_scan.hpp"
 
 namespace spamflow {
 

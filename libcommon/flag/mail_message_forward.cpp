@@ -1,6 +1,6 @@
 // find_forwarded(): the MIME walk and the inline-forward scan.
-#include "flag/mail_message.hpp"
 #include "base/text_scan.hpp"
+#include "flag/mail_message.hpp"
 
 namespace spamflow {
 

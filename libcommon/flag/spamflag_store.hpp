@@ -19,9 +19,9 @@
 #include <string_view>
 #include <vector>
 
-#include "store/ban_store.hpp"
-#include "ip/ip_address.hpp"
 #include "base/result.hpp"
+#include "ip/ip_address.hpp"
+#include "store/ban_store.hpp"
 
 namespace spamflow {
 

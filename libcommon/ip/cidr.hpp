@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ip/ip_address.hpp"
 #include "base/result.hpp"
+#include "ip/ip_address.hpp"
 
 namespace spamflow {
 

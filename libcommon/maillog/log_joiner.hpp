@@ -9,12 +9,12 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/key_hash.hpp"
 #include "maillog/expiring_stack.hpp"
 #include "maillog/line_shapes.hpp"
-#include "base/key_hash.hpp"
-#include "wire/mail_record.hpp"
 #include "maillog/sendmail_line.hpp"
 #include "maillog/syslog_line.hpp"
+#include "wire/mail_record.hpp"
 
 namespace spamflow {
 

@@ -3,9 +3,9 @@
 // score and tests of the milter's X-Spam-Status header.
 #include <charconv>
 
-#include "maillog/log_joiner_keys.hpp"
-#include "maillog/log_joiner.hpp"
 #include "base/text_scan.hpp"
+#include "maillog/log_joiner.hpp"
+#include "maillog/log_joiner_keys.hpp"
 
 namespace spamflow {
 

@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "maillog/sendmail_scan.hpp"
 #include "base/text_scan.hpp"
+#include "maillog/sendmail_scan.hpp"
 
 namespace spamflow {
 

@@ -170,8 +170,7 @@ std::size_t field_value_end(string_view text) {
   if (space == string_view::npos) return space;
   string_view before = text.substr(0, space);
   if (before.find('"') == string_view::npos) {
-    bool boundary = space > 1 && text[space - 1] == ',' &&
-                    before.find('\t') == string_view::npos;
+    bool boundary = space > 1 && text[space - 1] == ',' && before.find('\t') == string_view::npos;
     return boundary && is_balanced(text.substr(0, space - 1)) ? space - 1 : string_view::npos;
   }
   std::size_t end = string_view::npos;

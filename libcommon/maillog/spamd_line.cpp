@@ -1,8 +1,8 @@
 // spamd (SpamAssassin) log lines, as spamd 3.x/4.x writes them.
 #include <charconv>
 
-#include "maillog/sendmail_line.hpp"
 #include "base/text_scan.hpp"
+#include "maillog/sendmail_line.hpp"
 
 namespace spamflow {
 
@@ -40,7 +40,8 @@ std::size_t mid_position(string_view kv) {
 // autolearn=, autolearn_force=) vary with the SpamAssassin version.
 string_view mid_value(string_view v) {
   if (v.empty() || v[0] != '<') return v.substr(0, v.find_first_of(", "));
-  for (std::size_t close = v.find('>'); close != string_view::npos; close = v.find('>', close + 1)) {
+  for (std::size_t close = v.find('>'); close != string_view::npos;
+       close = v.find('>', close + 1)) {
     if (close + 1 == v.size() || v[close + 1] == ',' || v[close + 1] == ' ')
       return v.substr(0, close + 1);
   }

@@ -7,9 +7,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "netinfo/net_table_format.hpp"
-#include "ip/prefix_table.hpp"
 #include "base/result.hpp"
+#include "ip/prefix_table.hpp"
+#include "netinfo/net_table_format.hpp"
 
 namespace spamflow {
 

@@ -33,9 +33,9 @@ void append_column(std::string &out, std::string_view text) {
 
 void write_net_fields(JsonWriter &w, const std::optional<NetInfo> &info) {
   if (!info) {
-    for (std::string_view k : {net::kCidr.view(), net::kRange.view(), net::kAsn.view(),
-                               net::kAsName.view(), net::kCc.view(), net::kRir.view(),
-                               net::kStatus.view(), net::kOrgId.view()})
+    for (std::string_view k :
+         {net::kCidr.view(), net::kRange.view(), net::kAsn.view(), net::kAsName.view(),
+          net::kCc.view(), net::kRir.view(), net::kStatus.view(), net::kOrgId.view()})
       w.name(k).null();
     w.name(net::kDrop).begin_array().end_array();
     w.name(net::kSource).null();

@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "netinfo/net_table_format.hpp"
-#include "ip/prefix_table.hpp"
 #include "base/result.hpp"
+#include "ip/prefix_table.hpp"
+#include "netinfo/net_table_format.hpp"
 
 namespace spamflow {
 

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "ip/ip_address.hpp"
 #include "base/result.hpp"
+#include "ip/ip_address.hpp"
 
 struct sqlite3;
 

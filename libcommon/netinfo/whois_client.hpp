@@ -9,8 +9,8 @@
 #include <map>
 #include <string>
 
-#include "ip/ip_address.hpp"
 #include "base/result.hpp"
+#include "ip/ip_address.hpp"
 #include "netinfo/whois_parse.hpp"
 
 namespace spamflow {

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.hpp"
 #include "ip/cidr.hpp"
 #include "ip/ip_address.hpp"
-#include "base/result.hpp"
 
 namespace spamflow {
 

@@ -1,8 +1,8 @@
 // JSON: one object; each table under its name, rows as objects keyed by the
 // column names (empty cells are null, shares are fractions 0..1).
-#include "wire/json_writer.hpp"
 #include "report/report_tables.hpp"
 #include "report/report_writer.hpp"
+#include "wire/json_writer.hpp"
 
 namespace spamflow {
 

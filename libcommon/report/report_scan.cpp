@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "base/calendar.hpp"
-#include "store/ban_rollup.hpp"
-#include "ip/ip_address.hpp"
-#include "store/message_blocks.hpp"
-#include "netinfo/net_table.hpp"
 #include "classify/pool_name.hpp"
+#include "ip/ip_address.hpp"
+#include "netinfo/net_table.hpp"
 #include "report/report_period.hpp"
+#include "store/ban_rollup.hpp"
+#include "store/message_blocks.hpp"
 
 namespace spamflow {
 

@@ -10,9 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/db.hpp"
 #include "base/log_time.hpp"
 #include "base/result.hpp"
+#include "store/db.hpp"
 
 namespace spamflow {
 

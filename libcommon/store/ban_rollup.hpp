@@ -20,11 +20,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/db.hpp"
 #include "base/dense_map.hpp"
 #include "base/key_hash.hpp"
-#include "wire/stored_record.hpp"
 #include "base/text_arena.hpp"
+#include "store/db.hpp"
+#include "wire/stored_record.hpp"
 
 namespace spamflow {
 

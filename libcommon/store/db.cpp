@@ -192,7 +192,8 @@ Result<Db> Db::open(const std::string &path, int busy_timeout_ms) {
   constexpr const char *kSetup = "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; "
                                  "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
   auto ok = db.exec(kSetup);
-  for (int waited_ms = 0, step_ms = 1; !ok && is_busy_error(ok.error()) && waited_ms < busy_timeout_ms;
+  for (int waited_ms = 0, step_ms = 1;
+       !ok && is_busy_error(ok.error()) && waited_ms < busy_timeout_ms;
        waited_ms += step_ms, step_ms = std::min(step_ms * 2, 100)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
     ok = db.exec(kSetup);

@@ -242,8 +242,8 @@ Result<bool> run_steps(Db &db, int version) {
   if (version == 0) return db.exec(kCurrentSchemaSql);
   for (int v = version; v < kStoreSchemaVersion; ++v) {
     auto step = kSteps[v - 1](db);
-    if (!step) return make_error("migration to version " + std::to_string(v + 1) + ": " +
-                                 step.error());
+    if (!step)
+      return make_error("migration to version " + std::to_string(v + 1) + ": " + step.error());
   }
   // The fill writes the current rollup_client, so it runs after the last step.
   if (version == 1) return fill_rollups_from_messages(db);

@@ -279,7 +279,7 @@ void append_record_json(std::string &out, const MailRecord &r) {
   if (r.client.present) write_client(w, r.client);
   write_message_fields(w, r);
   w.text(r.complete ? json_piece<',', record::kComplete, kTrue>
-                   : json_piece<',', record::kComplete, kFalse>);
+                    : json_piece<',', record::kComplete, kFalse>);
   if (!r.complete) w.text(json_piece<',', record::kIncomplete>).string_text(r.incomplete);
   w.text(json_piece<',', record::kLines>).number_text(static_cast<std::int64_t>(r.lines));
   if (!r.raw.empty()) string_array(w, json_piece<',', record::kRaw, '['>, r.raw);

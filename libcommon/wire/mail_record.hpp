@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ip/ip_address.hpp"
 #include "base/log_time.hpp"
+#include "ip/ip_address.hpp"
 
 namespace spamflow {
 

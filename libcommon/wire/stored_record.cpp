@@ -2,10 +2,10 @@
 
 #include <array>
 
+#include "base/log_time.hpp"
 #include "wire/json_fields.hpp"
 #include "wire/json_writer.hpp"
 #include "wire/wire_keys.hpp"
-#include "base/log_time.hpp"
 
 namespace spamflow {
 
@@ -36,8 +36,9 @@ enum Field : std::size_t {
 };
 namespace rk = wire::record;
 constexpr std::string_view kFieldNames[kFieldCount] = {
-    rk::kKind,  rk::kHost, rk::kQid,    rk::kFrom,  rk::kMsgid, rk::kPid, rk::kSize,     rk::kNrcpts,
-    rk::kFirst, rk::kLast, rk::kClient, rk::kClass, rk::kRcpts, rk::kNet, rk::kComplete, rk::kEvents};
+    rk::kKind,  rk::kHost,   rk::kQid,      rk::kFrom,  rk::kMsgid,  rk::kPid,
+    rk::kSize,  rk::kNrcpts, rk::kFirst,    rk::kLast,  rk::kClient, rk::kClass,
+    rk::kRcpts, rk::kNet,    rk::kComplete, rk::kEvents};
 
 struct Fields : JsonFields<kFieldCount> {
   explicit Fields(simdjson::dom::object obj) : JsonFields(obj, kFieldNames) {}

@@ -9,9 +9,9 @@
 
 #include <simdjson.h>
 
+#include "base/result.hpp"
 #include "ip/cidr.hpp"
 #include "ip/ip_address.hpp"
-#include "base/result.hpp"
 
 namespace spamflow {
 

@@ -98,7 +98,7 @@ template <std::size_t N> struct WireKey {
 
 namespace wire {
 
-#define SPAMFLOW_WIRE_KEY_CONSTANT(object, constant, key)                                         \
+#define SPAMFLOW_WIRE_KEY_CONSTANT(object, constant, key)                                          \
   namespace object {                                                                               \
   inline constexpr WireKey constant{key};                                                          \
   }
@@ -133,11 +133,15 @@ template <std::size_t N> struct JsonRaw {
 
 namespace detail {
 
-constexpr std::size_t piece_size(char) { return 1; }
+constexpr std::size_t piece_size(char) {
+  return 1;
+}
 template <std::size_t N> constexpr std::size_t piece_size(const WireKey<N> &) {
   return N - 1 + 3; // "key":
 }
-template <std::size_t N> constexpr std::size_t piece_size(const JsonRaw<N> &) { return N - 1; }
+template <std::size_t N> constexpr std::size_t piece_size(const JsonRaw<N> &) {
+  return N - 1;
+}
 
 constexpr char *put_piece(char *p, char c) {
   *p = c;
@@ -157,9 +161,7 @@ template <std::size_t N> constexpr char *put_piece(char *p, const JsonRaw<N> &r)
   return p;
 }
 
-template <std::size_t N> struct PieceText {
-  char text[N];
-};
+template <std::size_t N> struct PieceText { char text[N]; };
 
 template <auto... Pieces> consteval auto build_piece() {
   PieceText<(piece_size(Pieces) + ... + 1)> out{};
@@ -176,8 +178,7 @@ template <auto... Pieces> inline constexpr auto kPiece = build_piece<Pieces...>(
 // A string literal, made at compile time, of pieces: a char as itself, a
 // key as "key": and a JsonRaw as its text. json_piece<',', rcpt::kDsn> is
 // the literal ",\"dsn\":", a const char[8] for JsonWriter::text.
-template <auto... Pieces>
-inline constexpr const auto &json_piece = detail::kPiece<Pieces...>.text;
+template <auto... Pieces> inline constexpr const auto &json_piece = detail::kPiece<Pieces...>.text;
 
 // The same piece as a std::string_view, for appending to a std::string:
 // `out += json_piece<…>` would measure the array with strlen at run time.

@@ -273,7 +273,8 @@ TEST_CASE("backend names and values cannot add commands or lines", "[ban]") {
     CHECK(check_ipset_name("--ipset-name", good));
   for (const char *bad : {"", "-x", "a b", "a\nflush", "a;b", "a12345678901234567890123456789"})
     CHECK_FALSE(check_ipset_name("--ipset-name", bad));
-  for (const char *good : {"REJECT", "DISCARD", "ERROR:\"550 5.7.1 Go away\"", "ERROR:5.7.1:550 No"})
+  for (const char *good :
+       {"REJECT", "DISCARD", "ERROR:\"550 5.7.1 Go away\"", "ERROR:5.7.1:550 No"})
     CHECK(check_line_value("--access-value", good));
   for (const char *bad : {"", "REJECT\nConnect:0.0.0.0 RELAY", "REJECT\r", "A\tB", "x\x7f"})
     CHECK_FALSE(check_line_value("--access-value", bad));

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "store/ban_rollup.hpp"
 #include "frozen_schema.hpp"
+#include "store/ban_rollup.hpp"
 #include "store/ban_store.hpp"
 #include "temp_dir.hpp"
 

@@ -9,9 +9,9 @@
 #include <random>
 #include <vector>
 
-#include "store/ban_store.hpp"
 #include "report/report_query.hpp"
 #include "report/report_writer.hpp"
+#include "store/ban_store.hpp"
 #include "temp_dir.hpp"
 
 using namespace spamflow;

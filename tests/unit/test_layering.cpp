@@ -84,7 +84,8 @@ std::vector<Include> quoted_includes(const fs::path &file) {
     if (at == std::string::npos || text.compare(at, 8, "#include") != 0) continue;
     std::size_t open = text.find('"', at);
     std::size_t close = open == std::string::npos ? open : text.find('"', open + 1);
-    if (close != std::string::npos) out.push_back({file, n, text.substr(open + 1, close - open - 1)});
+    if (close != std::string::npos)
+      out.push_back({file, n, text.substr(open + 1, close - open - 1)});
   }
   return out;
 }

@@ -59,7 +59,9 @@ TEST_CASE("shapes of unrecognised lines mask ids, addresses, hosts and numbers",
        "QID: SMTP outgoing connect on HOST [ADDR]"},
       {"6ASLqIg9008559: sender=<x>, version 8.17.1/8.17.1, code 5.7.1",
        "QID: sender=<ADDR>, version N.N.N/N.N.N, code N.N.N"},
-      {"weird\x01" "control", "weird?control"},
+      {"weird\x01"
+       "control",
+       "weird?control"},
       {"", ""},
   };
   for (const auto &c : cases) {
@@ -73,7 +75,8 @@ TEST_CASE("shapes of unrecognised lines mask ids, addresses, hosts and numbers",
   shapes.note("6ASLqIg9008560: quarantine: <c@d>... held 4 days");
   auto top = shapes.top(5);
   REQUIRE(top.size() == 2);
-  CHECK(top[0] == std::pair<std::string, std::uint64_t>("QID: quarantine: <ADDR>... held N days", 2));
+  CHECK(top[0] ==
+        std::pair<std::string, std::uint64_t>("QID: quarantine: <ADDR>... held N days", 2));
   CHECK(top[1].second == 1);
   CHECK(shapes.total() == 3);
 }

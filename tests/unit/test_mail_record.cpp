@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "wire/json_writer.hpp"
 #include "base/log_time.hpp"
+#include "wire/json_writer.hpp"
 #include "wire/mail_record.hpp"
 
 namespace {

@@ -5,12 +5,12 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "netimport/drop_list.hpp"
 #include "ip/ip_address.hpp"
+#include "netimport/drop_list.hpp"
 #include "netimport/net_import.hpp"
-#include "netinfo/net_table.hpp"
 #include "netimport/pfx2as.hpp"
 #include "netimport/rir_stats.hpp"
+#include "netinfo/net_table.hpp"
 
 using namespace spamflow;
 

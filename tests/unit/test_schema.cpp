@@ -86,8 +86,8 @@ Shape shape(Db &db) {
   s.version = db.user_version();
   auto st = db.prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master").value();
   while (st.step())
-    s.master.push_back(st.column_text(0) + " " + st.column_text(1) + " " + st.column_text(2) +
-                       " " + normalised(st.column_text(3)));
+    s.master.push_back(st.column_text(0) + " " + st.column_text(1) + " " + st.column_text(2) + " " +
+                       normalised(st.column_text(3)));
   std::sort(s.master.begin(), s.master.end());
   for (const std::string &t : rows(db, "SELECT name FROM sqlite_master WHERE type='table'")) {
     s.columns[t] = rows(db, "SELECT cid||' '||name||' '||type||' '||\"notnull\"||' '||"
@@ -152,7 +152,8 @@ INSERT INTO rollup_client(ip, name, net, first, records, messages, sessions, rcp
         ('2001:db8::1', '', '', 1500, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0);
 )sql"));
   if (version >= 7)
-    REQUIRE(db.exec("INSERT INTO message_blocks VALUES(1, 3, 1000, 2000), (5000, 5000, 2500, 2500)"));
+    REQUIRE(
+        db.exec("INSERT INTO message_blocks VALUES(1, 3, 1000, 2000), (5000, 5000, 2500, 2500)"));
   if (has_table(db, "spamflag_reports"))
     REQUIRE(db.exec("INSERT INTO spamflag_reports(time, user, status, host, qid)"
                     " VALUES(1100, 'ann', 'flagged', 'mx1', 'q1')"));
@@ -189,8 +190,7 @@ void make_frozen_database(const std::string &path, int version, bool spamflag) {
 
 } // namespace
 
-TEST_CASE("schema: a new database has the current version and every table",
-          "[banstore][schema]") {
+TEST_CASE("schema: a new database has the current version and every table", "[banstore][schema]") {
   TempDir dir("schema");
   auto store = BanStore::open(dir.file("new.db")).value();
   CHECK(store.db().user_version() == kStoreSchemaVersion);
@@ -211,7 +211,8 @@ TEST_CASE("schema: every frozen old version migrates to what a new database is",
   for (int version = kOldestVersion; version < kStoreSchemaVersion; ++version) {
     for (bool spamflag : {false, true}) {
       CAPTURE(version, spamflag);
-      std::string path = dir.file(("v" + std::to_string(version) + (spamflag ? "f" : "") + ".db").c_str());
+      std::string path =
+          dir.file(("v" + std::to_string(version) + (spamflag ? "f" : "") + ".db").c_str());
       make_frozen_database(path, version, spamflag);
       std::vector<std::string> before;
       {
@@ -237,8 +238,9 @@ TEST_CASE("schema: every frozen old version migrates to what a new database is",
       CHECK(rows(db, "SELECT first_id||' '||last_id||' '||min_first||' '||max_first FROM"
                      " message_blocks ORDER BY first_id") ==
             std::vector<std::string>{"1 3 1000 2000", "5000 5000 2500 2500"});
-      CHECK(rows(db, "SELECT ip||' '||records||' '||spam||' '||ham FROM rollup_client ORDER BY ip") ==
-            std::vector<std::string>{"198.51.100.7 2 1 1", "2001:db8::1 1 1 0"});
+      CHECK(
+          rows(db, "SELECT ip||' '||records||' '||spam||' '||ham FROM rollup_client ORDER BY ip") ==
+          std::vector<std::string>{"198.51.100.7 2 1 1", "2001:db8::1 1 1 0"});
       // Written as the current program writes.
       StoredRecord r;
       r.kind = "message";

@@ -1,14 +1,14 @@
 // The manual commands (ban, unban, list, expire) and what all commands share.
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <optional>
 
-#include "banwrite_run.hpp"
 #include "ban/backend_names.hpp"
+#include "banwrite_run.hpp"
 #include "base/diagnostics.hpp"
 #include "base/log_time.hpp"
 
@@ -118,9 +118,10 @@ Result<bool> finish_options(Options &o) {
       return make_error("--apply '" + name + "': not one of nft, ipset, access, rbldnsd, list");
   // Names and values go verbatim into nft's and ipset's input and the
   // access map: nothing in them may add commands or lines.
-  for (auto check : {check_nft_name("--nft-table", o.nft_table), check_nft_name("--nft-set", o.nft_set),
-                     check_ipset_name("--ipset-name", o.ipset_name),
-                     check_line_value("--access-value", o.access_value)})
+  for (auto check :
+       {check_nft_name("--nft-table", o.nft_table), check_nft_name("--nft-set", o.nft_set),
+        check_ipset_name("--ipset-name", o.ipset_name),
+        check_line_value("--access-value", o.access_value)})
     if (!check) return check;
   bool wants_list = std::find(o.apply.begin(), o.apply.end(), "list") != o.apply.end();
   if (wants_list && o.list_file.empty()) return make_error("--apply list needs --list-file");

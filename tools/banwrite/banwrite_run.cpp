@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "base/diagnostics.hpp"
-#include "wire/json_lines.hpp"
 #include "base/line_io.hpp"
-#include "netinfo/net_table.hpp"
 #include "base/signals.hpp"
+#include "netinfo/net_table.hpp"
 #include "store/store_writer.hpp"
+#include "wire/json_lines.hpp"
 
 namespace spamflow::banwrite {
 

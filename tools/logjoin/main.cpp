@@ -2,9 +2,9 @@
 // record per message or client session. See logjoin(1).
 #include <CLI/CLI.hpp>
 
-#include "logjoin_run.hpp"
 #include "base/diagnostics.hpp"
 #include "base/version.hpp"
+#include "logjoin_run.hpp"
 
 int main(int argc, char **argv) {
   spamflow::logjoin::Options o;

@@ -2,10 +2,10 @@
 // from a compiled offline table (and whois on demand). See netlookup(1).
 #include <CLI/CLI.hpp>
 
-#include "netlookup_run.hpp"
 #include "base/diagnostics.hpp"
-#include "netinfo/net_table.hpp"
 #include "base/version.hpp"
+#include "netinfo/net_table.hpp"
+#include "netlookup_run.hpp"
 
 int main(int argc, char **argv) {
   using namespace spamflow;

@@ -4,10 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "spamclass_options.hpp"
-#include "spamclass_run.hpp"
 #include "base/diagnostics.hpp"
 #include "base/version.hpp"
+#include "spamclass_options.hpp"
+#include "spamclass_run.hpp"
 
 int main(int argc, char **argv) {
   using namespace spamflow;

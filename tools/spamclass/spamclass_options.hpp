@@ -7,8 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "classify/classify.hpp"
 #include "base/result.hpp"
+#include "classify/classify.hpp"
 
 namespace spamflow::spamclass {
 

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include "base/diagnostics.hpp"
+#include "base/line_io.hpp"
 #include "wire/json_lines.hpp"
 #include "wire/json_splice.hpp"
 #include "wire/wire_keys.hpp"
-#include "base/line_io.hpp"
 
 namespace spamflow::spamclass {
 
@@ -121,7 +121,9 @@ private:
     std::size_t end = text.find_last_not_of(" \t\r\n");
     if (end == std::string_view::npos || text[end] != '}') return false;
     std::size_t after_value = text.find_last_not_of(" \t\r\n", end - 1) + 1;
-    buf.append(text.substr(0, after_value)).append(wire::json_piece<',', wire::record::kClass>).append(class_json_);
+    buf.append(text.substr(0, after_value))
+        .append(wire::json_piece<',', wire::record::kClass>)
+        .append(class_json_);
     buf.append(text.substr(after_value));
     return true;
   }

@@ -4,9 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "spamflag_run.hpp"
 #include "base/diagnostics.hpp"
 #include "base/version.hpp"
+#include "spamflag_run.hpp"
 
 int main(int argc, char **argv) {
   using namespace spamflow;

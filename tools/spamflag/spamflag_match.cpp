@@ -3,8 +3,8 @@
 // only kept beside an unmatched report.
 #include <algorithm>
 
-#include "spamflag_run.hpp"
 #include "base/text_scan.hpp"
+#include "spamflag_run.hpp"
 
 namespace spamflow::spamflag {
 
